@@ -1,0 +1,63 @@
+# pbxsec.hardening: the two commands of the README contract are `make demo` and `make test`.
+# Both work on a fresh Debian 12 machine as root with only Python 3.11, git and make: they
+# create the venv, install the pinned tool chain, make sure a Docker engine answers (installing
+# and starting Debian's docker.io when none does) and build the test bed's images locally.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+COLLECTIONS := $(CURDIR)/.cache/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/pbxsec/hardening
+IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site attacker
+SCENARIOS := asterisk16 asterisk22
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PYTHONPATH := $(COLLECTIONS)
+export ANSIBLE_NOCOLOR := 1
+
+.PHONY: help demo test unit lint sanity molecule images engine venv collection clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+demo: venv collection images ## Containerised PBXs: audit, attack, harden, attack again
+	tests/bed/demo.sh
+
+test: unit lint sanity molecule ## Every test: unit and property tests, lint, sanity, Molecule
+	@echo "make test: all gates passed"
+
+unit: venv collection ## Engine and module tests (pytest, hypothesis)
+	python -m pytest tests/unit
+
+lint: venv ## ansible-lint, production profile
+	tests/sanity/run-lint.sh
+
+sanity: venv ## ansible-test sanity
+	tests/sanity/run-sanity.sh
+
+molecule: venv collection images ## Roles against real Asterisk in containers
+	for scenario in $(SCENARIOS); do molecule test --scenario-name "$$scenario"; done
+
+images: engine ## Build (or reuse) the test bed's images
+	tests/images/build.sh $(IMAGES)
+
+engine: ## Make sure a Docker engine answers
+	tests/bed/ensure-docker.sh
+
+venv: $(VENV)/.installed ## The pinned Python tool chain
+
+$(VENV)/.installed: requirements-dev.txt tests/bed/ensure-venv.sh
+	tests/bed/ensure-venv.sh $(VENV) requirements-dev.txt
+	touch $@
+
+collection: $(COLLECTION_LINK)
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+clean: ## Remove the venv, caches and test output (images stay)
+	rm -rf $(VENV) .cache tests/output .pytest_cache .hypothesis

@@ -1,0 +1,50 @@
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""pytest plugin shared by the Molecule scenarios: the attacker container and its probes.
+
+Every probe runs inside the scenario's attacker container and targets a PBX container of the
+same scenario by its name on the scenario's own Docker network: test traffic never leaves the
+test bed.
+"""
+
+import json
+import os
+
+import pytest
+import testinfra
+from testinfra.utils.ansible_runner import AnsibleRunner
+
+PROBE = "/opt/pbxsec-tools/sip_probe.py"
+REJECTED = {401, 403}
+
+
+def _inventory():
+    return os.environ["MOLECULE_INVENTORY_FILE"]
+
+
+@pytest.fixture(scope="session")
+def attacker():
+    """The testinfra host of the scenario's attacker container."""
+    names = AnsibleRunner(_inventory()).get_hosts("attacker")
+    assert names, "the scenario has no host in group 'attacker'"
+    return testinfra.get_host("ansible://" + names[0], ansible_inventory=_inventory())
+
+
+@pytest.fixture(scope="session")
+def anonymous_invite(attacker):
+    """Send an anonymous INVITE from the attacker to a PBX container; return the responses."""
+
+    def probe(target, number="0044201234567"):
+        out = attacker.check_output("python3 %s %s --to %s --timeout 6", PROBE, target, number)
+        return json.loads(out)
+
+    return probe
+
+
+def was_rejected(result):
+    """A hardened PBX answers an anonymous INVITE with 401/403 and nothing else."""
+    return bool(result["responses"]) and set(result["responses"]) <= REJECTED
+
+
+def inventory_name(host):
+    return host.backend.host

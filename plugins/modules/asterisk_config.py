@@ -1,0 +1,431 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: asterisk_config
+short_description: Set or remove an option of an Asterisk configuration tree, judged as Asterisk reads it
+version_added: 0.1.0
+description:
+  - Makes the B(effective) value of O(option) in O(section) what you ask for, as Asterisk computes
+    it from O(path) through C(#include)/C(#tryinclude) (globs included), C([section](+)) additions,
+    templates and inheritance, C(+=), block comments C(;-- --;) and C(\;) escapes.
+  - Unlike M(community.general.ini_file), an assignment hidden in a block comment is not mistaken
+    for the real one, and a C([general](+)) in an included file that overrides the setting is found
+    and fixed.
+  - Edits only lines that carry the option (the last own assignment is rewritten in place, keeping
+    its indentation, spacing, C(=)/C(=>) and trailing comment) or adds one line (right after the
+    last own line of the section in the file holding the section header, or in O(override_file)).
+    Every other byte of every file is kept.
+  - Before writing anything, the edited tree is loaded again in memory; when the option would not
+    come out as wanted (for example a template supplies it, or a later file that may not be edited
+    overrides it) or another section would change, the module fails and writes nothing.
+  - "A tree Asterisk cannot load (fatal error in the root file, missing C(#include) target in the
+    root file, non-UTF-8 file) makes the module fail with C(path:line: message)."
+  - C(#exec) lines are never run; they are reported in RV(exec_directives).
+  - The section is the first non-template category of that name (ASCII case-insensitive), the one
+    C(ast_variable_retrieve()) uses; the effective value is the last assignment in it.
+author:
+  - pbxsec.hardening developers (@pbxsec)
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
+options:
+  path:
+    description:
+      - The root configuration file, for example V(/etc/asterisk/sip.conf).
+    type: path
+    required: true
+  config_dir:
+    description:
+      - Directory that relative C(#include) names resolve against (Asterisk's C(astetcdir)).
+      - Defaults to the directory of O(path).
+    type: path
+  section:
+    description:
+      - Name of the section (category), without brackets, for example V(general).
+    type: str
+    required: true
+  option:
+    description:
+      - Option name (case-insensitive, as in Asterisk).
+      - Required with O(state=present). With O(state=absent) and no O(option), every section
+        named O(section) is removed, with its C((+)) parts (templates of that name are kept).
+    type: str
+  value:
+    description:
+      - Wanted value. Blanks around it are ignored, as Asterisk strips them; values compare
+        exactly (no case folding). A C(;) is written as C(\;).
+      - Required with O(state=present) and with O(multiple=true); ignored otherwise.
+    type: str
+  state:
+    description:
+      - V(present) makes O(value) the effective value (or one of the values with O(multiple)).
+      - V(absent) removes the option (every own assignment of it in the section), or with
+        O(multiple) only the assignments having O(value), or without O(option) the whole section.
+    type: str
+    choices: [present, absent]
+    default: present
+  multiple:
+    description:
+      - The option may repeat (C(allow), C(disallow), C(permit), C(deny), C(noload), C(load)...).
+      - With V(true), O(state=present) makes sure one assignment with exactly O(value) exists among
+        the option's values, and O(state=absent) removes the assignments with O(value); other values
+        are left alone.
+    type: bool
+    default: false
+  backup:
+    description:
+      - Create a backup file (with a timestamp) of each file before changing it.
+    type: bool
+    default: false
+  writable:
+    description:
+      - Glob patterns of the files the module may edit (relative patterns are relative to
+        O(config_dir)). Defaults to every file of the tree.
+      - On FreePBX, leave out the generated C(*_additional.conf) files and set O(override_file).
+    type: list
+    elements: str
+  override_file:
+    description:
+      - Where a new assignment goes when the winning assignment is in a file that may not be
+        edited (the FreePBX pattern of C(sip_general_custom.conf)), or when no other place works.
+      - The line is appended, under a C([section](+)) header unless the file already ends inside
+        that section. A missing file is created, but only if the tree really reads it (an
+        C(#include) or C(#tryinclude) reaches it).
+      - Relative paths are relative to O(config_dir).
+    type: path
+  strict:
+    description:
+      - Fail, writing nothing, when Asterisk would log an error anywhere in the tree, even one it
+        survives (a missing C(#include) target or a syntax error inside an included file drops the
+        rest of that file; an include loop ends at Asterisk's include depth limit).
+      - With V(false), such errors are reported as warnings and the edit goes ahead, judged as
+        Asterisk would read the damaged tree.
+    type: bool
+    default: true
+  secret:
+    description:
+      - The value is a secret (a C(secret=), C(password=)...). It is then hidden from the diff,
+        the results and the logs; diff lines carrying the option read C(option = ********).
+    type: bool
+    default: false
+notes:
+  - Asterisk's rules, as in C(main/config.c) - an included file starts inside the section current
+    at the C(#include); a missing C(#include) target or a fatal error in an included file drops the
+    rest of that file, not the whole tree; C([x](+)) appends to the first non-template C([x]);
+    templates are copied when the object's header is read (a later C([tpl](+)) does not reach
+    earlier objects).
+  - Only the first section of that name counts; a second C([general]) without C((+)) is a
+    separate category that Asterisk's lookups never see, and is left alone.
+seealso:
+  - module: community.general.ini_file
+"""
+
+EXAMPLES = r"""
+- name: PBX-SIP-001 | PATCH | Refuse unauthenticated calls
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/sip.conf
+    section: general
+    option: allowguest
+    value: "no"
+
+- name: PBX-SIP-001 | PATCH | Same on FreePBX (generated files stay untouched)
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/sip.conf
+    section: general
+    option: allowguest
+    value: "no"
+    writable:
+      - sip.conf
+      - sip_general_custom.conf
+    override_file: sip_general_custom.conf
+    backup: true
+
+- name: PBX-PJS-001 | PATCH | Remove the anonymous PJSIP endpoint
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/pjsip.conf
+    section: anonymous
+    state: absent
+
+- name: PBX-PJS-001 | PATCH | Do not load anonymous identification
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/modules.conf
+    section: modules
+    option: noload
+    value: res_pjsip_endpoint_identifier_anonymous.so
+    multiple: true
+
+- name: PBX-SEC-004 | PATCH | Rotate an AMI secret without printing it
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/manager.conf
+    section: monitoring
+    option: secret
+    value: "{{ pbx_ami_monitoring_secret }}"
+    secret: true
+
+- name: PBX-SIP-001 | AUDIT | Would anything change?
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/sip.conf
+    section: general
+    option: allowguest
+    value: "no"
+  check_mode: true
+  register: pbx_discovered_allowguest
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a file was (or, in check mode, would be) changed.
+  returned: always
+  type: bool
+files:
+  description: Paths of the changed (or created) files.
+  returned: always
+  type: list
+  elements: str
+  sample: [/etc/asterisk/sip_general_custom.conf]
+diff:
+  description: One entry per changed file.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    before:
+      description: Old contents (empty for a created file).
+      type: str
+    after:
+      description: New contents.
+      type: str
+    before_header:
+      description: File name.
+      type: str
+    after_header:
+      description: File name.
+      type: str
+backup_files:
+  description: Backup files created, one per changed existing file, when O(backup=true).
+  returned: always
+  type: list
+  elements: str
+effective_before:
+  description:
+    - Effective value before (null when absent); a list of values with O(multiple=true); the number
+      of sections for a section removal. C(********) when O(secret=true).
+  returned: always
+  type: raw
+  sample: "yes"
+effective_after:
+  description: Effective value after the change (what it would be, in check mode).
+  returned: always
+  type: raw
+  sample: "no"
+exec_directives:
+  description: C(path:line) of every C(#exec) line of the tree (never run by this module).
+  returned: always
+  type: list
+  elements: str
+msg:
+  description: What was done.
+  returned: always
+  type: str
+  sample: "the assignment at /etc/asterisk/sip.conf:12: allowguest = no"
+"""
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule, _load_params
+from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
+    lines_carrying,
+    plan_option,
+    plan_remove_section,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
+    AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+
+MASK = "********"
+MAX_WARNINGS = 50
+
+
+def _secret_requested():
+    """Whether ``secret`` is set, read before AnsibleModule so that ``value`` gets ``no_log``."""
+    try:
+        params = _load_params()
+    except Exception:  # pylint: disable=broad-except
+        return False
+    if not isinstance(params, dict):
+        return False
+    try:
+        return boolean(params.get("secret", False), strict=False)
+    except TypeError:
+        return False
+
+
+def argument_spec(secret=False):
+    return dict(
+        path=dict(type="path", required=True),
+        config_dir=dict(type="path"),
+        section=dict(type="str", required=True),
+        option=dict(type="str"),
+        value=dict(type="str", no_log=secret),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        multiple=dict(type="bool", default=False),
+        backup=dict(type="bool", default=False),
+        writable=dict(type="list", elements="str"),
+        override_file=dict(type="path"),
+        strict=dict(type="bool", default=True),
+        secret=dict(type="bool", default=False, no_log=False),
+    )
+
+
+def _mask_text(text, option):
+    """Replace every line carrying ``option`` with ``option = ********``."""
+    data = text.encode("utf-8")
+    carrying = lines_carrying(data, option)
+    if not carrying:
+        return text
+    lines = text.splitlines(True)
+    for number in carrying:
+        line = lines[number - 1]
+        ending = line[len(line.rstrip("\r\n")):]
+        lines[number - 1] = "%s = %s%s" % (option, MASK, ending)
+    return "".join(lines)
+
+
+def _shown(value, secret):
+    if not secret or value is None:
+        return value
+    if isinstance(value, list):
+        return [MASK for _item in value]
+    return MASK
+
+
+def _write(module, change, template_path):
+    """Write one file atomically, keeping (or, for a new file, copying) owner, group and mode."""
+    directory = os.path.dirname(change.key)
+    handle, tmp = tempfile.mkstemp(prefix=".asterisk_config.", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(change.after)
+        module.atomic_move(tmp, change.key)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    if change.created and os.path.exists(template_path):
+        # atomic_move gives a new file default permissions: use the root file's instead.
+        info = os.stat(template_path)
+        try:
+            os.chown(change.key, info.st_uid, info.st_gid)
+        except OSError:
+            pass
+        os.chmod(change.key, info.st_mode & 0o7777)
+
+
+def main():
+    secret = _secret_requested()
+    module = AnsibleModule(
+        argument_spec=argument_spec(secret),
+        supports_check_mode=True,
+        required_if=[
+            ("state", "present", ("option", "value")),
+            ("multiple", True, ("option", "value")),
+        ],
+        required_by={"value": "option", "override_file": "option"},
+    )
+    params = module.params
+    secret = params["secret"]
+    if secret and params["value"] is not None:
+        module.no_log_values.add(params["value"])
+    option = params["option"]
+
+    try:
+        cfg = load_config(params["path"], params["config_dir"])
+        if option is None:
+            plan = plan_remove_section(cfg, params["section"], writable=params["writable"])
+        else:
+            plan = plan_option(cfg, params["section"], option, params["value"],
+                               state=params["state"], multiple=params["multiple"],
+                               writable=params["writable"],
+                               override_file=params["override_file"])
+    except AsteriskConfigError as exc:
+        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+    if params["strict"] and cfg.errors:
+        first = cfg.errors[0]
+        module.fail_json(msg="%s (Asterisk would drop the rest of that file; nothing written; "
+                         "strict=false accepts it)" % first,
+                         error_path=first.path, error_line=first.line,
+                         errors=[str(error) for error in cfg.errors])
+
+    for number, diagnostic in enumerate(cfg.diagnostics):
+        if number == MAX_WARNINGS:
+            module.warn("... and %d more Asterisk warnings" % (len(cfg.diagnostics) - number))
+            break
+        module.warn("Asterisk would log: %s" % diagnostic)
+    exec_directives = ["%s:%d" % (s.path, s.line) for s in cfg.exec_directives]
+    if exec_directives:
+        module.warn("#exec lines are not evaluated (Asterisk runs them only with execincludes=yes "
+                    "in asterisk.conf): %s" % ", ".join(exec_directives))
+
+    diffs = []
+    for change in plan.changes:
+        before = change.before.decode("utf-8") if change.before is not None else ""
+        after = change.after.decode("utf-8")
+        if secret and option is not None:
+            before = _mask_text(before, option)
+            after = _mask_text(after, option)
+        diffs.append(dict(before=before, after=after,
+                          before_header=change.path if not change.created
+                          else "%s (absent)" % change.path,
+                          after_header=change.path))
+
+    backup_files = []
+    if plan.changed and not module.check_mode:
+        for change in plan.changes:
+            current = None
+            if os.path.exists(change.key):
+                with open(change.key, "rb") as handle:
+                    current = handle.read()
+            if current != change.before:
+                module.fail_json(msg="%s changed while the module was planning; nothing written"
+                                 % change.path)
+        for change in plan.changes:
+            if params["backup"] and not change.created:
+                backup_files.append(module.backup_local(change.key))
+            try:
+                _write(module, change, cfg.root_path)
+            except (IOError, OSError) as exc:
+                module.fail_json(msg="cannot write %s: %s" % (change.path, to_native(exc)),
+                                 backup_files=backup_files)
+
+    module.exit_json(
+        changed=plan.changed,
+        files=[change.path for change in plan.changes],
+        diff=diffs,
+        backup_files=backup_files,
+        effective_before=_shown(plan.before, secret),
+        effective_after=_shown(plan.after, secret),
+        exec_directives=exec_directives,
+        msg="; ".join(plan.actions) if plan.actions else "unchanged",
+    )
+
+
+if __name__ == "__main__":
+    main()

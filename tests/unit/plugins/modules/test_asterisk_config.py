@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The real module, run through ``ansible`` ad-hoc against localhost, on temporary trees."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))))))
+COLLECTIONS = os.path.join(REPO, ".cache", "collections")
+ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+
+
+def run(args, check=False, diff=True, module="pbxsec.hardening.asterisk_config"):
+    """Run one module through ``ansible`` ad-hoc; return its result dict."""
+    env = dict(os.environ)
+    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
+    command = [ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable,
+               "-m", module, "-a", json.dumps(args)]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          check=False)
+    out = json.loads(proc.stdout.decode("utf-8"))
+    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
+
+
+def snapshot(root):
+    files = {}
+    for base, _dirs, names in os.walk(str(root)):
+        for name in names:
+            path = os.path.join(base, name)
+            with open(path, "rb") as handle:
+                files[os.path.relpath(path, str(root))] = handle.read()
+    return files
+
+
+def guests_allowed(root):
+    """chan_sip's answer: allowguest is yes when absent."""
+    value = load_config(str(root / "sip.conf")).first("general").get("allowguest")
+    return value is None or ast_true(value)
+
+
+TRAP = ("[general]\r\ncontext=public\r\n;-- guests were 'disabled' here:\r\nallowguest=no\r\n--;\r\n"
+        "\tallowguest = yes    ; the real one\r\nudpbindaddr=0.0.0.0\r\n\r\n[6001]\r\ntype=friend\r\n")
+
+
+def test_check_mode_writes_nothing_then_real_run_writes_exactly_the_prediction(astconf_tree):
+    root = astconf_tree({"sip.conf": TRAP})
+    os.chmod(str(root / "sip.conf"), 0o640)
+    os.chown(str(root / "sip.conf"), 4321, 4322)
+    before = snapshot(root)
+    stat_before = os.stat(str(root / "sip.conf"))
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+
+    predicted = run(args, check=True)
+    assert predicted["changed"] is True and not predicted.get("failed")
+    assert snapshot(root) == before
+    assert os.stat(str(root / "sip.conf")).st_mtime_ns == stat_before.st_mtime_ns
+    assert (predicted["effective_before"], predicted["effective_after"]) == ("yes", "no")
+    assert predicted["diff"][0]["before"] == TRAP
+    expected = TRAP.replace("allowguest = yes    ;", "allowguest = no    ;")
+    assert predicted["diff"][0]["after"] == expected
+
+    done = run(args)
+    assert done["changed"] is True and done["files"] == [str(root / "sip.conf")]
+    assert (root / "sip.conf").read_bytes() == expected.encode("utf-8")
+    info = os.stat(str(root / "sip.conf"))
+    assert (info.st_mode & 0o7777, info.st_uid, info.st_gid) == (0o640, 4321, 4322)
+    assert not guests_allowed(root)
+
+    again = run(args)
+    assert again["changed"] is False and again["diff"] == [] and again["msg"] == "unchanged"
+
+
+def test_backup(astconf_tree):
+    root = astconf_tree({"sip.conf": "[general]\nallowguest=yes\n"})
+    result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+                  "value": "no", "backup": True})
+    assert len(result["backup_files"]) == 1
+    with open(result["backup_files"][0], "rb") as handle:
+        assert handle.read() == b"[general]\nallowguest=yes\n"
+
+
+def test_broken_tree_fails_with_file_and_line_and_writes_nothing(astconf_tree):
+    root = astconf_tree({"sip.conf": "[general]\nallowguest=yes\n#include missing.conf\n"})
+    before = snapshot(root)
+    result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+                  "value": "no"})
+    assert result["failed"] is True
+    assert result["msg"].startswith("%s:3: The file 'missing.conf' was listed as a #include"
+                                    % (root / "sip.conf"))
+    assert snapshot(root) == before
+
+
+def test_freepbx_override_file_created_when_the_tree_reads_it(astconf_tree):
+    root = astconf_tree({
+        "sip.conf": "[general]\n#include sip_general_additional.conf\n"
+                    "#tryinclude sip_general_custom.conf\n",
+        "sip_general_additional.conf": "allowguest=yes\n",
+    })
+    os.chmod(str(root / "sip.conf"), 0o640)
+    before = snapshot(root)
+    result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+                  "value": "no", "writable": ["sip.conf", "sip_general_custom.conf"],
+                  "override_file": "sip_general_custom.conf"})
+    assert result["changed"] is True
+    assert result["files"] == [str(root / "sip_general_custom.conf")]
+    assert (root / "sip_general_custom.conf").read_bytes() == b"allowguest=no\n"
+    assert os.stat(str(root / "sip_general_custom.conf")).st_mode & 0o7777 == 0o640
+    after = snapshot(root)
+    del after["sip_general_custom.conf"]
+    assert after == before
+    assert not guests_allowed(root)
+
+
+def test_remove_pjsip_anonymous_section(astconf_tree):
+    text = ("[transport-udp]\ntype=transport\n\n[anonymous]\ntype=endpoint\ncontext=public\n\n"
+            "[6001]\ntype=endpoint\n")
+    root = astconf_tree({"pjsip.conf": text})
+    result = run({"path": str(root / "pjsip.conf"), "section": "anonymous", "state": "absent"})
+    assert result["changed"] is True
+    assert (root / "pjsip.conf").read_text() == ("[transport-udp]\ntype=transport\n\n\n"
+                                                 "[6001]\ntype=endpoint\n")
+    assert (result["effective_before"], result["effective_after"]) == (1, 0)
+
+
+def test_multiple_noload(astconf_tree):
+    root = astconf_tree({"modules.conf": "[modules]\nautoload=yes\nnoload => chan_sip.so\n"})
+    args = {"path": str(root / "modules.conf"), "section": "modules", "option": "noload",
+            "value": "res_pjsip_endpoint_identifier_anonymous.so", "multiple": True}
+    result = run(args)
+    assert result["changed"] is True
+    assert result["effective_after"] == ["chan_sip.so", "res_pjsip_endpoint_identifier_anonymous.so"]
+    assert run(args)["changed"] is False
+    args.update(value="chan_sip.so", state="absent")
+    result = run(args)
+    assert (root / "modules.conf").read_text() == (
+        "[modules]\nautoload=yes\nnoload => res_pjsip_endpoint_identifier_anonymous.so\n")
+
+
+def test_secret_is_hidden(astconf_tree):
+    root = astconf_tree({"manager.conf": "[general]\nenabled=yes\n[admin]\nsecret=oldoldold123\n"})
+    result = run({"path": str(root / "manager.conf"), "section": "admin", "option": "secret",
+                  "value": "N3wS3cretValue!", "secret": True})
+    dumped = json.dumps(result)
+    assert "N3wS3cretValue!" not in dumped and "oldoldold123" not in dumped
+    assert result["diff"][0]["after"] == "[general]\nenabled=yes\n[admin]\nsecret = ********\n"
+    assert result["effective_before"] == "********"
+    assert b"secret=N3wS3cretValue!" in (root / "manager.conf").read_bytes()
+
+
+def test_exec_reported_not_run(astconf_tree, tmp_path):
+    marker = tmp_path / "exec-ran"
+    root = astconf_tree({"sip.conf": "[general]\n#exec /bin/touch %s\nallowguest=no\n" % marker})
+    result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+                  "value": "no"})
+    assert result["changed"] is False
+    assert result["exec_directives"] == ["%s:2" % (root / "sip.conf")]
+    assert any("#exec" in w for w in result.get("warnings", []))
+    assert not marker.exists()
+
+
+def test_refuses_when_a_later_read_only_file_wins(astconf_tree):
+    root = astconf_tree({
+        "sip.conf": "[general]\nallowguest=no\n#include sip_additional.conf\n",
+        "sip_additional.conf": "[general](+)\nallowguest=yes\n",
+    })
+    before = snapshot(root)
+    result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+                  "value": "no", "writable": ["sip.conf"]})
+    assert result["failed"] is True and "sip_additional.conf:2" in result["msg"]
+    assert snapshot(root) == before
+
+
+# --- what ini_file gets wrong ------------------------------------------------------------------
+
+INI_FILE = "community.general.ini_file"
+
+
+def test_ini_file_versus_block_comment(astconf_tree):
+    text = "[general]\ncontext=public\n;--\nallowguest=no\n--;\nallowguest=yes\n"
+    root = astconf_tree({"sip.conf": text})
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+    result = run(args, module=INI_FILE)
+    assert result["changed"] is True and not result.get("failed")
+    # ini_file rewrote the line inside the block comment and dropped the real one: chan_sip now
+    # sees no allowguest at all, so guests are allowed (the default).
+    assert guests_allowed(root)
+    result = run(args)
+    assert result["changed"] is True and result["effective_after"] == "no"
+    assert not guests_allowed(root)
+
+
+def test_ini_file_versus_plus_section_in_included_file(astconf_tree):
+    root = astconf_tree({
+        "sip.conf": "[general]\nallowguest=yes\n#include sip_custom.conf\n",
+        "sip_custom.conf": "[general](+)\nallowguest=yes\n",
+    })
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+    result = run(args, module=INI_FILE)
+    assert result["changed"] is True and not result.get("failed")
+    assert b"allowguest = no" in (root / "sip.conf").read_bytes()
+    assert guests_allowed(root)             # the (+) in the included file still wins
+    result = run(args)
+    assert result["changed"] is True and result["files"] == [str(root / "sip_custom.conf")]
+    assert not guests_allowed(root)
+
+
+def test_strict_refuses_a_missing_include_inside_an_included_file(astconf_tree):
+    root = astconf_tree({
+        "sip.conf": "[general]\nallowguest=yes\n#include sip_site.conf\n",
+        "sip_site.conf": "alwaysauthreject=yes\n#include gone.conf\nudpbindaddr=0.0.0.0\n",
+    })
+    before = snapshot(root)
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+
+    result = run(args)
+
+    assert result["failed"] is True
+    assert result["error_path"].endswith("sip_site.conf") and result["error_line"] == 2
+    assert "sip_site.conf:2:" in result["msg"]
+    assert snapshot(root) == before
+
+
+def test_strict_false_edits_the_tree_as_asterisk_reads_it(astconf_tree):
+    root = astconf_tree({
+        "sip.conf": "[general]\nallowguest=yes\n#include sip_site.conf\n",
+        "sip_site.conf": "alwaysauthreject=yes\n#include gone.conf\nallowguest=yes\n",
+    })
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no", "strict": False}
+
+    result = run(args)
+
+    assert result["changed"] is True and not result.get("failed")
+    assert any("gone.conf" in warning for warning in result["warnings"])
+    # Asterisk drops the rest of sip_site.conf after the bad include, so the line that counts
+    # is the one in sip.conf; the dropped line stays as it was.
+    assert (root / "sip.conf").read_text() == "[general]\nallowguest=no\n#include sip_site.conf\n"
+    assert not guests_allowed(root)
