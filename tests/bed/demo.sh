@@ -17,11 +17,13 @@ declare -A before after
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+remove_fleet() {
+    docker rm -f "${hosts[@]}" "$attacker" >/dev/null 2>&1 || true
+    docker network rm "$network" >/dev/null 2>&1 || true
+}
+
 cleanup() {
-    if [ "${PBXSEC_DEMO_KEEP:-0}" != 1 ]; then
-        docker rm -f "${hosts[@]}" "$attacker" >/dev/null 2>&1 || true
-        docker network rm "$network" >/dev/null 2>&1 || true
-    fi
+    [ "${PBXSEC_DEMO_KEEP:-0}" = 1 ] || remove_fleet
     rm -rf "$workdir"
 }
 trap cleanup EXIT
@@ -44,7 +46,7 @@ else:
 }
 
 say "Starting the fleet: stock Asterisk 16, typical-site Asterisk 22, attacker"
-cleanup
+remove_fleet
 docker network create "$network" >/dev/null
 for host in "${hosts[@]}"; do
     docker run -d --name "$host" --hostname "$host" --network "$network" "${fleet[$host]}" >/dev/null
@@ -65,7 +67,7 @@ for host in "${hosts[@]}"; do
 done
 
 say "Hardening the fleet: ansible-playbook pbxsec.hardening.harden"
-printf '[pbx]\n%s\n%s\n\n[pbx:vars]\nansible_connection=community.docker.docker\npbx_become=false\n' \
+printf '[pbx]\n%s\n%s\n\n[pbx:vars]\nansible_connection=community.docker.docker\npbx_become=false\nansible_python_interpreter=auto_silent\n' \
     "${hosts[@]}" >"$workdir/inventory.ini"
 ansible-playbook -i "$workdir/inventory.ini" pbxsec.hardening.harden
 
@@ -76,10 +78,10 @@ for host in "${hosts[@]}"; do
 done
 
 say "Summary"
-printf '  %-18s %-45s %s\n' HOST BEFORE AFTER
+printf '  %-18s %-52s %s\n' HOST BEFORE AFTER
 status=0
 for host in "${hosts[@]}"; do
-    printf '  %-18s %-45s %s\n' "$host" "${before[$host]}" "${after[$host]}"
+    printf '  %-18s %-52s %s\n' "$host" "${before[$host]}" "${after[$host]}"
     case ${after[$host]} in REFUSED*) ;; *) status=1 ;; esac
 done
 exit $status
