@@ -13,7 +13,8 @@ Emulated from ``config_text_file_load()``:
 
 * lines are what ``fgets()`` returns: at most 8191 bytes, ending after ``\\n``.  A longer line is
   skipped with a warning; a NUL byte ends the line's text (C strings); a UTF-8 BOM is skipped only
-  on the first line read by one ``config_text_file_load()`` call.
+  on line 1 of one ``config_text_file_load()`` call, whose line counter runs on across the files
+  its glob matched (the turn that finds a file's end counts too: even an empty file uses line 1).
 * ``;`` starts a comment unless the byte before it is ``\\`` (the backslash is then removed);
   ``;--`` (not ``;---``) opens a block comment and ``--;`` closes one; they nest up to 128
   levels (Asterisk would loop forever at 129: the engine raises).  Text before ``;--`` and after
@@ -292,7 +293,18 @@ def scan(data, state, path, diagnostics):
                 "file as a comment (and a later ';--' makes its behaviour undefined)"))
         simple = simple and not touched and before == 0
         out.append(LexLine(phys, pstart, pend, body, offsets, simple, before, state.comment))
+    if _reads_past_last_line(data):
+        state.lineno += 1
     return out
+
+
+def _reads_past_last_line(data):
+    """True when ``while (!feof(f)) { lineno++; fgets(...) }`` turns once more to find the end.
+
+    ``fgets()`` sets end-of-file only when a read runs into it, so a file that ends with ``\\n``
+    (or is empty) takes one more turn that reads nothing.
+    """
+    return not data or data.endswith(b"\n")
 
 
 # --- line classification (the three branches of process_text_line()) ---------------------------
