@@ -231,6 +231,54 @@ def _first_brace(pattern):
     return pattern[:pos], alternatives, pattern[nxt + 1:]
 
 
+def _bracket_end(segment, pos):
+    """Index of the ``]`` closing the bracket expression opened at ``segment[pos]``, or -1.
+
+    A ``]`` right after ``[`` (or ``[!``, ``[^``) is a member, and so is the ``]`` that ends a
+    ``[:class:]``, ``[.symbol.]`` or ``[=equivalent=]`` inside the expression.
+    """
+    end = pos + 1
+    size = len(segment)
+    if end < size and segment[end] in "!^":
+        end += 1
+    if end < size and segment[end] == "]":
+        end += 1
+    while end < size and segment[end] != "]":
+        term = _bracket_term(segment, end)
+        if term is not None:
+            end = term[2]
+        else:
+            end += 2 if segment[end] == "\\" else 1
+    return end if end < size else -1
+
+
+def _bracket_term(text, index):
+    """``(delimiter, name, after)`` of a ``[:name:]``, ``[.name.]`` or ``[=name=]`` starting at
+    ``text[index]``, or None."""
+    opener = text[index:index + 2]
+    if opener not in ("[:", "[.", "[="):
+        return None
+    close = text.find(opener[1] + "]", index + 2)
+    if close < 0:
+        return None
+    return opener[1], text[index + 2:close], close + 2
+
+
+def _term_class(delimiter, name):
+    """Regex class members for a bracket term (C locale).
+
+    :raises re.error: a class or collating element glibc does not know: ``fnmatch()`` then
+        fails, so the pattern matches nothing.
+    """
+    if delimiter == ":":
+        if name not in _CLASSES:
+            raise re.error("unknown character class %r" % name)
+        return _CLASSES[name]
+    if len(name) != 1:
+        raise re.error("unknown collating element %r" % name)
+    return _re_escape(name)
+
+
 def _segment_regex(segment):
     """A Python regex for one glob path segment (fnmatch without FNM_NOESCAPE)."""
     out = []
@@ -248,14 +296,8 @@ def _segment_regex(segment):
             out.append(".")
             pos += 1
         elif char == "[":
-            end = pos + 1
-            if end < size and segment[end] in "!^":
-                end += 1
-            if end < size and segment[end] == "]":
-                end += 1
-            while end < size and segment[end] != "]":
-                end += 2 if segment[end] == "\\" else 1
-            if end >= size:
+            end = _bracket_end(segment, pos)
+            if end < 0:
                 out.append("\\[")
                 pos += 1
                 continue
@@ -266,14 +308,13 @@ def _segment_regex(segment):
             klass = []
             index = 0
             while index < len(body):
+                term = _bracket_term(body, index)
+                if term is not None:
+                    klass.append(_term_class(term[0], term[1]))
+                    index = term[2]
+                    continue
                 if body[index] == "\\" and index + 1 < len(body):
                     index += 1
-                if body.startswith("[:", index):
-                    close = body.find(":]", index + 2)
-                    if close > 0:
-                        klass.append(_CLASSES.get(body[index + 2:close], ""))
-                        index = close + 2
-                        continue
                 char_b = body[index]
                 if char_b in "\\]^-[":
                     klass.append("\\" + char_b)

@@ -596,11 +596,8 @@ class Config:
                 if var.name_b == assignment.name:
                     replace = var
             if replace is not None:
-                joined = replace.value_b + assignment.value
-                end = len(joined)
-                while end and (joined[end - 1] < 33 or joined[end - 1] > 127):
-                    end -= 1        # ast_str_trim_blanks(): signed char < 33
-                joined = joined[:end].lstrip(bytes(range(1, 33)))
+                # ast_str_trim_blanks() then ast_skip_blanks(): bytes below 33 at both ends.
+                joined = ast_strip(replace.value_b + assignment.value)
                 if len(joined) > MAX_VALUE:
                     raise Endless("value of '%s' grows over %d bytes with '+='"
                                   % (replace.name, MAX_VALUE))

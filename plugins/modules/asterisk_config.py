@@ -199,7 +199,11 @@ files:
   elements: str
   sample: [/etc/asterisk/sip_general_custom.conf]
 diff:
-  description: One entry per changed file.
+  description:
+    - One entry per changed file.
+    - Lines assigning credentials (C(secret), C(md5secret), C(remotesecret), C(dbsecret),
+      C(password), C(md5_cred), C(register)) always read C(option = ********), whichever option
+      the task changes.
   returned: always
   type: list
   elements: dict
@@ -262,6 +266,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 
 MASK = "********"
+# Options whose values are credentials wherever they appear (chan_sip, PJSIP, IAX2, AMI, ARI):
+# their lines are masked in every diff, whichever option the task changes. `register` lines
+# carry `user:secret@host`.
+SECRET_OPTIONS = ("secret", "md5secret", "remotesecret", "dbsecret", "password", "md5_cred",
+                  "register")
 MAX_WARNINGS = 50
 
 
@@ -296,17 +305,15 @@ def argument_spec(secret=False):
     )
 
 
-def _mask_text(text, option):
-    """Replace every line carrying ``option`` with ``option = ********``."""
-    data = text.encode("utf-8")
-    carrying = lines_carrying(data, option)
-    if not carrying:
-        return text
+def _mask_text(text, options):
+    """Replace every line assigning one of ``options`` with ``option = ********``."""
     lines = text.splitlines(True)
-    for number in carrying:
-        line = lines[number - 1]
-        ending = line[len(line.rstrip("\r\n")):]
-        lines[number - 1] = "%s = %s%s" % (option, MASK, ending)
+    data = text.encode("utf-8")
+    for option in options:
+        for number in lines_carrying(data, option):
+            line = lines[number - 1]
+            ending = line[len(line.rstrip("\r\n")):]
+            lines[number - 1] = "%s = %s%s" % (option, MASK, ending)
     return "".join(lines)
 
 
@@ -388,9 +395,9 @@ def main():
     for change in plan.changes:
         before = change.before.decode("utf-8") if change.before is not None else ""
         after = change.after.decode("utf-8")
-        if secret and option is not None:
-            before = _mask_text(before, option)
-            after = _mask_text(after, option)
+        masked = SECRET_OPTIONS + ((option,) if secret and option is not None else ())
+        before = _mask_text(before, masked)
+        after = _mask_text(after, masked)
         diffs.append(dict(before=before, after=after,
                           before_header=change.path if not change.created
                           else "%s (absent)" % change.path,

@@ -15,8 +15,18 @@ description:
     installed and loaded, where its configuration and modules live, and whether FreePBX manages
     the host.
   - When Asterisk runs, loaded modules are asked of the running Asterisk (C(asterisk -rx "module show"));
-    when it does not, they are predicted from C(modules.conf) (C(autoload), C(load), C(noload))
-    and the modules installed in C(astmoddir), read with the collection's Asterisk config engine.
+    a module listed as C(Not Running) declined to load and does not count as loaded.
+  - When Asterisk does not run (or O(live=false)), they are predicted from C(modules.conf) and the
+    modules installed in C(astmoddir), read with the collection's Asterisk config engine, the way
+    Asterisk's loader does it - C(load), C(require), C(preload) and C(preload-require) lines, then
+    every module of the directory when the first C(autoload) is true, then C(noload) removes
+    matching names (case-insensitive, C(.so) optional) even when they were loaded explicitly.
+    A module whose dependency is installed but not loaded does not run
+    (C(noload => res_pjproject.so) also stops C(res_pjsip) and C(chan_pjsip)). A module that
+    would load but decline at start (its own configuration) cannot be foreseen.
+  - Where Asterisk would refuse to start (C(modules.conf) missing or invalid, an unknown option in
+    C([modules]), C(noload) of a required module, a required module that cannot load), nothing is
+    predicted loaded and C(config_errors) says why.
   - Reads only; safe in check mode.
 author:
   - pbxsec.hardening developers (@pbxsec)
@@ -94,7 +104,9 @@ ansible_facts:
           type: int
           sample: 16
         running:
-          description: Whether a running Asterisk answered on its control socket.
+          description:
+            - Whether a running Asterisk answered on its control socket.
+            - Always false with O(live=false), where Asterisk is not asked.
           type: bool
         source:
           description: Where the loaded state comes from, C(live) or C(config).
@@ -109,7 +121,10 @@ ansible_facts:
           type: str
           sample: /usr/lib/asterisk/modules
         modules:
-          description: Installed and loaded state of the modules the collection's controls depend on.
+          description:
+            - Installed and loaded state of the modules the collection's controls depend on.
+            - C(installed) means C(<module>.so) is in C(module_dir); C(loaded)
+              means running (live) or predicted to load at start (config).
           type: dict
           sample: {"chan_sip": {"installed": true, "loaded": true}}
         chan_sip:
@@ -129,7 +144,10 @@ ansible_facts:
           type: dict
           sample: {"detected": true, "evidence": ["/etc/freepbx.conf"]}
         config_errors:
-          description: Errors met while reading asterisk.conf or modules.conf (file:line message).
+          description:
+            - Errors met while reading asterisk.conf or modules.conf (file:line message), including
+              what would stop Asterisk from starting, and fatal lines in included files (Asterisk
+              drops the rest of such a file and goes on). The module still returns its facts.
           type: list
           elements: str
 """
@@ -154,17 +172,34 @@ WATCHED_MODULES = (
     "res_ari",
     "res_http_websocket",
 )
+# Modules a module cannot run without (its `.requires`, or what it needs to link or to start),
+# as Debian's Asterisk 16 and 22 show it: `noload => res_sorcery_astdb.so` takes PJSIP down.
+# A dependency that is not installed at all is ignored (built in, or absent in that version):
+# res_websocket_client (22 only) carries res_ari's 22-only need of res_http_websocket.
+REQUIRES = {
+    "res_pjproject": ("res_sorcery_config",),
+    "res_pjsip": ("res_pjproject", "res_sorcery_config", "res_sorcery_memory", "res_sorcery_astdb"),
+    "res_pjsip_session": ("res_pjsip",),
+    "res_pjsip_pubsub": ("res_pjsip",),
+    "chan_pjsip": ("res_pjsip", "res_pjsip_session", "res_pjsip_pubsub"),
+    "res_pjsip_endpoint_identifier_anonymous": ("res_pjsip",),
+    "res_ari": ("res_stasis", "res_websocket_client"),
+    "res_websocket_client": ("res_http_websocket", "res_sorcery_config"),
+}
+LOAD_OPTIONS = {"load": False, "require": True, "preload": False, "preload-require": True}
 FREEPBX_FILES = ("/etc/freepbx.conf", "/etc/amportal.conf")
 FREEPBX_COMMANDS = ("/usr/sbin/fwconsole", "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
 FREEPBX_GENERATED = ("sip_general_additional.conf", "pjsip.endpoint.conf", "extensions_additional.conf")
 VERSION_RE = re.compile(r"Asterisk\s+(?:certified/)?(?P<full>(?P<version>(?P<major>\d+)(?:\.\d+)*(?:-cert\d+)?)\S*)")
-LOADED_MODULE_RE = re.compile(r"^(?P<name>\S+)\.so\s")
+# `module show`: name, description, use count, Running or Not Running (declined), support level.
+MODULE_LINE_RE = re.compile(r"^(?P<name>\S+)\.so\s.*\s-?\d+\s+(?P<status>Running|Not Running)\s+\S+\s*$")
 
 
 def module_name(resource):
-    """Normalise a resource as modules.conf and `module show` name it: no `.so`."""
+    """A resource as modules.conf and `module show` name it, without `.so` (any case, as
+    Asterisk's resource_name_baselen() cuts it)."""
     resource = resource.strip()
-    return resource[:-3] if resource.endswith(".so") else resource
+    return resource[:-3] if len(resource) > 3 and resource[-3:].lower() == ".so" else resource
 
 
 def parse_version(text):
@@ -179,10 +214,12 @@ def read_section(path, config_dir, section, errors):
     if not os.path.exists(path):
         return None
     try:
-        return load_config(path, config_dir=config_dir).first(section)
+        cfg = load_config(path, config_dir=config_dir)
     except AsteriskConfigError as exc:
         errors.append(str(exc))
         return None
+    errors.extend(str(error) for error in cfg.errors)
+    return cfg.first(section)
 
 
 def discover_module_dir(config_dir, errors):
@@ -199,29 +236,101 @@ def discover_module_dir(config_dir, errors):
     return next((path for path in candidates if os.path.isdir(path)), DEFAULT_MODULE_DIRS[0])
 
 
-def loaded_by_config(config_dir, installed, errors):
-    """Predict which modules Asterisk loads at start from modules.conf [modules]."""
-    modules = read_section(os.path.join(config_dir, "modules.conf"), config_dir, "modules", errors)
+def module_file(module_dir, resource):
+    """The file Asterisk dlopen()s for a resource: `.so` is added unless present (any case)."""
+    return os.path.join(module_dir, resource if module_name(resource) != resource else resource + ".so")
+
+
+def loaded_by_config(config_dir, module_dir, errors):
+    """Predict which modules Asterisk loads at start, as main/loader.c does from modules.conf.
+
+    load/require/preload/preload-require lines come first, then (when the FIRST `autoload`
+    is true, ast_variable_retrieve()) every `*.so` of the module directory; `noload` then
+    removes matching names (ASCII case-insensitive, `.so` optional) even when explicitly loaded.
+    A missing or invalid modules.conf, an unknown option, `noload` of a required module or a
+    required module that cannot load stop Asterisk: nothing is loaded then.
+    """
+    path = os.path.join(config_dir, "modules.conf")
+    if not os.path.exists(path):
+        if os.path.isdir(config_dir):
+            errors.append("%s:0: missing: Asterisk does not start without it" % path)
+        return set()
+    try:
+        cfg = load_config(path, config_dir=config_dir)
+    except AsteriskConfigError as exc:
+        errors.append("%s (Asterisk does not start with an invalid modules.conf)" % exc)
+        return set()
+    # A fatal line in an included file drops the rest of that file; Asterisk still starts.
+    errors.extend(str(error) for error in cfg.errors)
+    modules = cfg.first("modules")
     if modules is None:
-        return set(name for name, present in installed.items() if present)
-    explicit = set()
-    for option in ("load", "preload", "require", "preload-require"):
-        explicit.update(module_name(value) for value in modules.get_all(option))
-    noload = set(module_name(value) for value in modules.get_all("noload"))
-    autoload = ast_true(modules.get("autoload") or "no")
-    return set(
-        name for name, present in installed.items()
-        if present and (name in explicit or (autoload and name not in noload))
-    )
+        return set()
+
+    order = []          # [resource, required, Value] in Asterisk's load order
+    noload = []
+    for name, value in modules.items():
+        option = name.lower()
+        if option == "noload":
+            noload.append(value)
+        elif option in LOAD_OPTIONS:
+            entry = next((e for e in order if module_name(e[0]).lower() == module_name(value).lower()), None)
+            if entry is None:
+                order.append([str(value), LOAD_OPTIONS[option], value])
+            else:
+                entry[1] = entry[1] or LOAD_OPTIONS[option]
+        elif option != "autoload":
+            errors.append("%s: Unknown configuration option '%s' in [modules]: Asterisk does not "
+                          "start" % (value.origin, name))
+            return set()
+    autoload = modules.get_first("autoload")
+    if ast_true(autoload):
+        try:
+            names = sorted(os.listdir(module_dir))
+        except OSError as exc:
+            errors.append("%s: autoload: unable to open modules directory '%s' (%s): Asterisk does "
+                          "not start" % (autoload.origin, module_dir, exc.strerror or exc))
+            return set()
+        known = set(module_name(e[0]).lower() for e in order)
+        for name in names:
+            if len(name) >= 4 and name[-3:].lower() == ".so" and module_name(name).lower() not in known:
+                known.add(module_name(name).lower())
+                order.append([name, False, None])
+    for value in noload:
+        for entry in [e for e in order if module_name(e[0]).lower() == module_name(value).lower()]:
+            if entry[1]:
+                errors.append("%s: %s is configured with 'require' and 'noload': Asterisk does not "
+                              "start" % (value.origin, value))
+                return set()
+            order.remove(entry)
+
+    loaded = set(module_name(e[0]) for e in order if os.path.isfile(module_file(module_dir, e[0])))
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(loaded):
+            if any(dep not in loaded and os.path.isfile(os.path.join(module_dir, dep + ".so"))
+                   for dep in REQUIRES.get(name, ())):
+                loaded.discard(name)
+                changed = True
+    for resource, required, value in order:
+        if required and module_name(resource) not in loaded:
+            errors.append("%s: required module %s cannot load from %s: Asterisk does not start"
+                          % (value.origin, resource, module_dir))
+            return set()
+    return loaded
 
 
 def loaded_live(module, binary):
-    """Return the set of loaded module names, or None when no Asterisk answers."""
+    """Return the set of running module names, or None when no Asterisk answers.
+
+    A module `module show` lists as "Not Running" declined to load: it is not counted.
+    """
     rc, out, dummy = module.run_command([binary, "-rx", "module show"])
     if rc != 0 or "modules loaded" not in out:
         return None
     return set(
-        match.group("name") for match in map(LOADED_MODULE_RE.match, out.splitlines()) if match
+        match.group("name") for match in map(MODULE_LINE_RE.match, out.splitlines())
+        if match and match.group("status") == "Running"
     )
 
 
@@ -243,13 +352,13 @@ def gather(module):
 
     module_dir = discover_module_dir(config_dir, errors)
     installed = dict(
-        (name, os.path.exists(os.path.join(module_dir, name + ".so"))) for name in WATCHED_MODULES
+        (name, os.path.isfile(os.path.join(module_dir, name + ".so"))) for name in WATCHED_MODULES
     )
     loaded = loaded_live(module, binary) if binary and module.params["live"] else None
     running = loaded is not None
     source = "live"
     if loaded is None:
-        loaded = loaded_by_config(config_dir, installed, errors)
+        loaded = loaded_by_config(config_dir, module_dir, errors)
         source = "config"
 
     modules = dict(

@@ -17,11 +17,13 @@ declare -A before after
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# shellcheck disable=SC2317  # called from the EXIT trap
 remove_fleet() {
     docker rm -f "${hosts[@]}" "$attacker" >/dev/null 2>&1 || true
     docker network rm "$network" >/dev/null 2>&1 || true
 }
 
+# shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
     [ "${PBXSEC_DEMO_KEEP:-0}" = 1 ] || remove_fleet
     rm -rf "$workdir"

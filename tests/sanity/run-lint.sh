@@ -49,6 +49,10 @@ fi
 export PATH="$VENV/bin:$PATH"                 # ansible-lint warns when its own venv is not on PATH
 export ANSIBLE_COLLECTIONS_PATH="$COLLECTIONS" # plus sys.path, where the `ansible` package's collections are
 export ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1
+# A HOME of its own: an installed copy of this collection in ~/.ansible/collections (say, an
+# older release) would otherwise be linted instead of the work tree.
+export HOME="$ROOT/.cache/lint-home"
+mkdir -p "$HOME"
 export ANSIBLE_LINT_NODEPS=0
 export NO_COLOR=1 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 unset FORCE_COLOR

@@ -259,3 +259,20 @@ def test_strict_false_edits_the_tree_as_asterisk_reads_it(astconf_tree):
     # is the one in sip.conf; the dropped line stays as it was.
     assert (root / "sip.conf").read_text() == "[general]\nallowguest=no\n#include sip_site.conf\n"
     assert not guests_allowed(root)
+
+
+def test_credentials_elsewhere_in_the_file_never_reach_the_diff(astconf_tree):
+    root = astconf_tree({"sip.conf": (
+        "[general]\nallowguest=yes\nregister => 6491234567:kiwi123@127.0.0.1:5999\n\n"
+        "[100]\ntype=friend\nsecret=ext100pass ; desk\nmd5secret = 0123abcd\n")})
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+
+    for check in (True, False):
+        result = run(args, check=check)
+        shown = json.dumps(result)
+        assert result["changed"] is True
+        for credential in ("kiwi123", "ext100pass", "0123abcd"):
+            assert credential not in shown
+        assert "secret = ********" in result["diff"][0]["after"]
+    assert "secret=ext100pass" in (root / "sip.conf").read_text()

@@ -1,0 +1,410 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: asterisk_voicemail
+short_description: Harden voicemail.conf (general options, per-mailbox options) and report weak PINs
+version_added: 0.2.0
+description:
+  - Sets or removes options of voicemail.conf C([general]) and inside every mailbox's option string
+    (C(100 => pin,full name,email,pager,dialout=x|callback=y|operator=yes)), judged the way
+    C(app_voicemail) reads the tree from O(path) through C(#include)s, C([general](+)) sections
+    and templates.
+  - C(app_voicemail) reads C([general]) with C(ast_variable_retrieve()), which returns the B(first)
+    assignment (a later C([general](+)) line does not override an earlier one). The module makes
+    B(every) assignment of an option carry an acceptable value, so the result holds whichever
+    assignment a build honours.
+  - Mailbox option strings are split like C(append_mailbox()) and C(apply_options()) do it; an
+    edit touches only the option items concerned (with one C(|) separator), every other byte of
+    every file is kept.
+  - Reports mailboxes whose PIN breaks O(pin_policy) in RV(weak_pins) as mailbox, context, file
+    and line. The PIN itself never appears in any result, message or diff; in the diff every PIN
+    field (also of commented-out mailbox lines) reads C(****).
+  - "Every edit is verified by loading the edited tree again in memory before anything is written;
+    a tree Asterisk would refuse, or an edit that cannot be made safely, fails with
+    C(path:line: message) and writes nothing."
+author:
+  - pbxsec.hardening developers (@pbxsec)
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
+options:
+  path:
+    description:
+      - The root voicemail configuration file, for example V(/etc/asterisk/voicemail.conf).
+    type: path
+    required: true
+  config_dir:
+    description:
+      - Directory that relative C(#include) names resolve against (Asterisk's C(astetcdir)).
+      - Defaults to the directory of O(path).
+    type: path
+  general:
+    description:
+      - Options of C([general]), name to wanted value. Every assignment of the option is given that
+        value (or one is added when there is none); V(null) removes every assignment.
+      - Values are strings; write numbers and booleans quoted (V("no"), V("6")).
+    type: dict
+    default: {}
+  general_min:
+    description:
+      - 'Integer options of C([general]) that must be at least the given number (read like
+        C(sscanf("%d"))), for example V({minpassword: 6}). Assignments below it (or not a number)
+        are set to it; the option is added when absent. A larger value is left alone.'
+    type: dict
+    default: {}
+  general_max:
+    description:
+      - 'Integer options of C([general]) that must be between 1 and the given number, for example
+        V({maxlogins: 3}). Assignments outside are set to the number; the option is added when
+        absent.'
+    type: dict
+    default: {}
+  mailbox_options_absent:
+    description:
+      - Option names removed from every mailbox's option string, for example V([dialout, callback]).
+      - Names match case-insensitively, also when written with surrounding blanks.
+    type: list
+    elements: str
+    default: []
+  mailbox_options:
+    description:
+      - 'Option items given a value in every mailbox that sets them, for example V({operator: "no"}).'
+      - Mailboxes without the option inherit C([general]); with O(mailbox_options_add=true) the
+        item is added to them too.
+    type: dict
+    default: {}
+  mailbox_options_add:
+    description:
+      - Also add the O(mailbox_options) items to mailboxes that do not set them (missing fields
+        are padded with empty ones).
+    type: bool
+    default: false
+  pin_policy:
+    description:
+      - What makes a mailbox PIN weak. Used only to report, in RV(weak_pins); PINs are never
+        changed by this module.
+    type: dict
+    default: {}
+    suboptions:
+      min_length:
+        description: Fewer characters than this is weak.
+        type: int
+        default: 6
+      forbid_mailbox:
+        description: A PIN equal to the mailbox number (or its reverse) is weak.
+        type: bool
+        default: true
+      forbid_sequential:
+        description: Ascending or descending runs (V(123456), V(987654)) are weak.
+        type: bool
+        default: true
+      forbid_repeated:
+        description: One digit repeated, or a unit of up to three repeated (V(111111), V(121212)), is weak.
+        type: bool
+        default: true
+  backup:
+    description:
+      - Create a backup file (with a timestamp) of each file before changing it.
+    type: bool
+    default: false
+  strict:
+    description:
+      - Fail, writing nothing, when Asterisk would log an error anywhere in the tree, even one it
+        survives (see M(pbxsec.hardening.asterisk_config)).
+    type: bool
+    default: true
+notes:
+  - An empty PIN, or one that starts with C(*), is always reported as weak.
+  - Mailboxes are read from every non-template category except C([general]), C([zonemessages]) and
+    the C(aliasescontext) category; mailboxes defined in users.conf (C(hasvoicemail=yes)) or in
+    realtime are not covered.
+  - PINs are not rotated by this module; that needs a secret store (a later release).
+seealso:
+  - module: pbxsec.hardening.asterisk_config
+"""
+
+EXAMPLES = r"""
+- name: PBX-VM-001 | PATCH | No dial-out from voicemail, globally or per mailbox
+  pbxsec.hardening.asterisk_voicemail:
+    path: /etc/asterisk/voicemail.conf
+    general:
+      dialout: null
+    mailbox_options_absent: [dialout]
+
+- name: PBX-VM-003 | PATCH | No operator break-out
+  pbxsec.hardening.asterisk_voicemail:
+    path: /etc/asterisk/voicemail.conf
+    general:
+      operator: "no"
+    mailbox_options:
+      operator: "no"
+
+- name: PBX-VM-005 | PATCH | PIN length and login attempts
+  pbxsec.hardening.asterisk_voicemail:
+    path: /etc/asterisk/voicemail.conf
+    general_min:
+      minpassword: 6
+    general_max:
+      maxlogins: 3
+
+- name: PBX-VM-004 | AUDIT | Find weak PINs (reported without the PINs)
+  pbxsec.hardening.asterisk_voicemail:
+    path: /etc/asterisk/voicemail.conf
+    pin_policy:
+      min_length: 6
+  register: pbx_discovered_weak_pins
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a file was (or, in check mode, would be) changed.
+  returned: always
+  type: bool
+files:
+  description: Paths of the changed files.
+  returned: always
+  type: list
+  elements: str
+  sample: [/etc/asterisk/voicemail_site.conf]
+diff:
+  description: One entry per changed file; every mailbox PIN reads C(****).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    before:
+      description: Old contents, PINs masked.
+      type: str
+    after:
+      description: New contents, PINs masked.
+      type: str
+    before_header:
+      description: File name.
+      type: str
+    after_header:
+      description: File name.
+      type: str
+backup_files:
+  description: Backup files created, one per changed file, when O(backup=true).
+  returned: always
+  type: list
+  elements: str
+general_before:
+  description: Values of every assignment, in order, of each C([general]) option asked about.
+  returned: always
+  type: dict
+  sample: {dialout: [from-internal]}
+general_after:
+  description: The same once the changes are written.
+  returned: always
+  type: dict
+  sample: {dialout: []}
+mailbox_changes:
+  description: Mailbox lines changed (or to change), with the option names touched.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mailbox: "100", context: default, file: /etc/asterisk/voicemail_site.conf, line: 9,
+            options: [callback, dialout]}]
+mailboxes:
+  description: Number of mailboxes found.
+  returned: always
+  type: int
+weak_pins:
+  description: Mailboxes whose PIN breaks O(pin_policy), without the PIN.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mailbox: "1234", context: default, file: /etc/asterisk/voicemail.conf, line: 447}]
+exec_directives:
+  description: C(path:line) of every C(#exec) line of the tree (never run by this module).
+  returned: always
+  type: list
+  elements: str
+msg:
+  description: What was done (never a PIN).
+  returned: always
+  type: str
+"""
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
+    AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import (
+    mailboxes,
+    mask_pins,
+    plan_voicemail,
+    weak_pins,
+)
+
+MAX_WARNINGS = 50
+
+
+def argument_spec():
+    return dict(
+        path=dict(type="path", required=True),
+        config_dir=dict(type="path"),
+        general=dict(type="dict", default={}),
+        general_min=dict(type="dict", default={}),
+        general_max=dict(type="dict", default={}),
+        mailbox_options_absent=dict(type="list", elements="str", default=[]),
+        mailbox_options=dict(type="dict", default={}),
+        mailbox_options_add=dict(type="bool", default=False),
+        pin_policy=dict(type="dict", default={}, options=dict(
+            min_length=dict(type="int", default=6),
+            forbid_mailbox=dict(type="bool", default=True),
+            forbid_sequential=dict(type="bool", default=True),
+            forbid_repeated=dict(type="bool", default=True),
+        )),
+        backup=dict(type="bool", default=False),
+        strict=dict(type="bool", default=True),
+    )
+
+
+def _strings(module, name, mapping, allow_none):
+    out = {}
+    for key, value in (mapping or {}).items():
+        if value is None:
+            if not allow_none:
+                module.fail_json(msg="%s: %s needs a value" % (name, key))
+            out[str(key)] = None
+        elif isinstance(value, bool):
+            module.fail_json(msg="%s: quote the value of %s (V(\"yes\")/V(\"no\")), YAML turned it "
+                             "into a boolean" % (name, key))
+        else:
+            out[str(key)] = str(value)
+    return out
+
+
+def _bounds(module, name, mapping):
+    out = {}
+    for key, value in (mapping or {}).items():
+        try:
+            out[str(key)] = int(value)
+        except (TypeError, ValueError):
+            module.fail_json(msg="%s: %s must be an integer" % (name, key))
+    return out
+
+
+def _write(module, change):
+    """Write one file atomically, keeping its owner, group and mode."""
+    directory = os.path.dirname(change.key)
+    handle, tmp = tempfile.mkstemp(prefix=".asterisk_voicemail.", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(change.after)
+        module.atomic_move(tmp, change.key)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    general = _strings(module, "general", params["general"], True)
+    mailbox_options = _strings(module, "mailbox_options", params["mailbox_options"], False)
+    general_min = _bounds(module, "general_min", params["general_min"])
+    general_max = _bounds(module, "general_max", params["general_max"])
+    policy = params["pin_policy"] or {}
+    if policy.get("min_length") is not None and policy["min_length"] < 1:
+        module.fail_json(msg="pin_policy.min_length must be at least 1")
+
+    try:
+        cfg = load_config(params["path"], params["config_dir"])
+    except AsteriskConfigError as exc:
+        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+    if params["strict"] and cfg.errors:
+        first = cfg.errors[0]
+        module.fail_json(msg="%s (Asterisk would drop the rest of that file; nothing written; "
+                         "strict=false accepts it)" % first,
+                         error_path=first.path, error_line=first.line,
+                         errors=[str(error) for error in cfg.errors])
+    try:
+        plan = plan_voicemail(cfg, general=general, general_min=general_min,
+                              general_max=general_max,
+                              mailbox_options_absent=params["mailbox_options_absent"],
+                              mailbox_options=mailbox_options,
+                              add_missing=params["mailbox_options_add"])
+    except AsteriskConfigError as exc:
+        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+
+    for number, diagnostic in enumerate(cfg.diagnostics):
+        if number == MAX_WARNINGS:
+            module.warn("... and %d more Asterisk warnings" % (len(cfg.diagnostics) - number))
+            break
+        module.warn("Asterisk would log: %s" % diagnostic)
+    exec_directives = ["%s:%d" % (s.path, s.line) for s in cfg.exec_directives]
+    if exec_directives:
+        module.warn("#exec lines are not evaluated (Asterisk runs them only with execincludes=yes "
+                    "in asterisk.conf): %s" % ", ".join(exec_directives))
+
+    diffs = []
+    for change in plan.changes:
+        before = b""
+        if change.before is not None:
+            before = mask_pins(change.before, cfg, change.key)
+        after = mask_pins(change.after, plan.new_config, change.key)
+        diffs.append(dict(before=before.decode("utf-8", "replace"),
+                          after=after.decode("utf-8", "replace"),
+                          before_header=change.path if not change.created
+                          else "%s (absent)" % change.path,
+                          after_header=change.path))
+
+    backup_files = []
+    if plan.changed and not module.check_mode:
+        for change in plan.changes:
+            current = None
+            if os.path.exists(change.key):
+                with open(change.key, "rb") as handle:
+                    current = handle.read()
+            if current != change.before:
+                module.fail_json(msg="%s changed while the module was planning; nothing written"
+                                 % change.path)
+        for change in plan.changes:
+            if params["backup"] and not change.created:
+                backup_files.append(module.backup_local(change.key))
+            try:
+                _write(module, change)
+            except (IOError, OSError) as exc:
+                module.fail_json(msg="cannot write %s: %s" % (change.path, to_native(exc)),
+                                 backup_files=backup_files)
+
+    module.exit_json(
+        changed=plan.changed,
+        files=[change.path for change in plan.changes],
+        diff=diffs,
+        backup_files=backup_files,
+        general_before=plan.general_before,
+        general_after=plan.general_after,
+        mailbox_changes=plan.mailbox_changes,
+        mailboxes=len(mailboxes(plan.new_config)),
+        weak_pins=weak_pins(plan.new_config, policy),
+        exec_directives=exec_directives,
+        msg="; ".join(plan.actions) if plan.actions else "unchanged",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The IPv4 ACL filters used by role sip (PBX-SIP-006, PBX-PJS-002)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.pbxsec.hardening.plugins.filter.ipv4_acl import (
+    acl_outside,
+    cidr_problems,
+    netmask_acl,
+)
+
+
+def test_cidr_problems_accepts_networks_and_hosts():
+    assert cidr_problems(["27.111.14.0/24", "27.111.14.66/32", "10.0.0.0/255.0.0.0"]) == []
+
+
+@pytest.mark.parametrize("bad", ["27.111.14.66/24", "27.111.14.0", "27.111.14.0/33",
+                                 "300.1.1.0/24", "2001:db8::/32", "sip.example.com/24", 24])
+def test_cidr_problems_names_the_bad_entry(bad):
+    problems = cidr_problems(["27.111.14.0/24", bad])
+    assert len(problems) == 1
+    assert repr(bad) in problems[0]
+
+
+def test_cidr_problems_refuses_a_string():
+    assert cidr_problems("27.111.14.0/24")
+
+
+def test_netmask_acl():
+    assert netmask_acl("27.111.14.0/24") == "27.111.14.0/255.255.255.0"
+    assert netmask_acl("27.111.14.66/32") == "27.111.14.66/255.255.255.255"
+    with pytest.raises(AnsibleFilterError):
+        netmask_acl("27.111.14.66/24")
+
+
+def test_acl_outside():
+    nets = ["27.111.14.0/24", "192.168.1.0/24"]
+    assert acl_outside("27.111.14.66", nets) == []
+    assert acl_outside("27.111.14.64/26, 192.168.1.10:5060", nets) == []
+    assert acl_outside(["27.111.14.66", "127.0.0.1"], nets) == ["127.0.0.1"]
+    assert acl_outside("27.111.0.0/16", nets) == ["27.111.0.0/16"]
+    assert acl_outside("sip.example.com,[2001:db8::1]", nets) == ["sip.example.com", "[2001:db8::1]"]
+    assert acl_outside(None, nets) == []

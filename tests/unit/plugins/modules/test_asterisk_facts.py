@@ -1,0 +1,488 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""asterisk_facts, the real module run through ``ansible`` ad-hoc against localhost.
+
+The controller has no Asterisk: facts come from temporary trees (``etc/`` holds asterisk.conf
+and modules.conf, ``modules/`` holds empty ``*.so`` files), so ``source`` is ``config``.  The
+live path is driven by a fake ``asterisk`` script put first on PATH.  The expected loader
+behaviour (noload beats load, the first autoload wins, dependencies, Asterisk refusing to start)
+was checked against Debian's Asterisk 16.28 and 22.10 in the test bed images.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))))))
+COLLECTIONS = os.path.join(REPO, ".cache", "collections")
+ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+MODULE = "pbxsec.hardening.asterisk_facts"
+
+WATCHED = ("chan_sip", "chan_pjsip", "res_pjsip", "res_pjsip_endpoint_identifier_anonymous",
+           "chan_iax2", "app_voicemail", "res_ari", "res_http_websocket")
+INSTALLED = ("chan_sip", "res_pjsip", "chan_pjsip")
+FREEPBX_HOST_PATHS = ("/etc/freepbx.conf", "/etc/amportal.conf", "/usr/sbin/fwconsole",
+                      "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
+
+
+def run(args, check=False, path_prepend=None):
+    """Run asterisk_facts through ``ansible`` ad-hoc; return the host's result dict."""
+    env = dict(os.environ)
+    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
+    if path_prepend:
+        env["PATH"] = "%s:%s" % (path_prepend, env.get("PATH", "/usr/bin:/bin"))
+    command = [ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable,
+               "-m", MODULE, "-a", json.dumps(args)]
+    if check:
+        command.append("--check")
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          check=False)
+    out = json.loads(proc.stdout.decode("utf-8"))
+    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
+
+
+def facts(args, **kwargs):
+    result = run(args, **kwargs)
+    assert not result.get("failed"), result
+    assert result["changed"] is False
+    return result["ansible_facts"]["asterisk"]
+
+
+def host_has_asterisk():
+    dirs = os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/usr/local/sbin"]
+    return any(os.access(os.path.join(d, "asterisk"), os.X_OK) for d in dirs if d)
+
+
+def compiled_in_module_dir():
+    """What the module falls back to when asterisk.conf names no astmoddir."""
+    candidates = sorted(glob.glob("/usr/lib/*/asterisk/modules"))
+    candidates += ["/usr/lib/asterisk/modules", "/usr/lib64/asterisk/modules"]
+    return next((path for path in candidates if os.path.isdir(path)), "/usr/lib/asterisk/modules")
+
+
+def host_freepbx_evidence():
+    return [path for path in FREEPBX_HOST_PATHS if os.path.exists(path)]
+
+
+pytestmark = pytest.mark.skipif(host_has_asterisk(), reason="needs a controller without Asterisk")
+
+
+@pytest.fixture
+def pbx(astconf_tree):
+    """``pbx(modules_conf, extra_modules=(), files=None)``: an ``etc/`` config dir whose
+    asterisk.conf points astmoddir at ``modules/`` (chan_sip, res_pjsip, chan_pjsip and
+    ``extra_modules``, empty files).  Returns ``(config_dir, module_dir)`` as str."""
+
+    def build(modules_conf, extra_modules=(), files=None, asterisk_conf=None):
+        root = astconf_tree({})
+        module_dir = str(root / "modules")
+        tree = {"modules/%s.so" % name: b"" for name in INSTALLED + tuple(extra_modules)}
+        tree["etc/asterisk.conf"] = (asterisk_conf if asterisk_conf is not None else
+                                     "[directories]\nastetcdir => %s\nastmoddir => %s\n"
+                                     % (root / "etc", module_dir))
+        if modules_conf is not None:
+            tree["etc/modules.conf"] = modules_conf
+        for name, content in (files or {}).items():
+            tree["etc/" + name] = content
+        astconf_tree(tree)
+        return str(root / "etc"), module_dir
+
+    return build
+
+
+def modules_state(loaded, installed=INSTALLED):
+    return {name: {"installed": name in installed, "loaded": name in loaded} for name in WATCHED}
+
+
+# --- the controller: no binary, configuration only ------------------------------------------
+
+
+def test_asterisk_facts_without_binary_reports_config_source(pbx):
+    config_dir, module_dir = pbx("[modules]\nautoload=yes\nnoload => chan_sip.so\n")
+    got = facts({"config_dir": config_dir})
+    assert got == {
+        "installed": False,
+        "binary": None,
+        "version": None,
+        "version_full": None,
+        "version_major": None,
+        "running": False,
+        "source": "config",
+        "config_dir": config_dir,
+        "module_dir": module_dir,
+        "modules": modules_state({"res_pjsip", "chan_pjsip"}),
+        "chan_sip": {"installed": True, "loaded": False},
+        "pjsip": {"installed": True, "loaded": True},
+        "iax2": {"installed": False, "loaded": False},
+        "freepbx": {"detected": bool(host_freepbx_evidence()),
+                    "evidence": host_freepbx_evidence()},
+        "config_errors": [],
+    }
+
+
+def test_asterisk_facts_autoload_no_loads_only_what_is_listed(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=no\nload => res_pjsip.so\n")
+    got = facts({"config_dir": config_dir})
+    assert got["modules"] == modules_state({"res_pjsip"})
+    assert got["chan_sip"] == {"installed": True, "loaded": False}
+    assert got["pjsip"] == {"installed": True, "loaded": False}      # chan_pjsip not listed
+    assert got["config_errors"] == []
+
+
+@pytest.mark.parametrize("modules_conf, loaded", [
+    ("[modules]\nautoload=yes\nnoload => chan_sip\n", {"res_pjsip", "chan_pjsip"}),
+    ("[modules]\nautoload=no\nload => res_pjsip\nload => chan_pjsip\n", {"res_pjsip", "chan_pjsip"}),
+    ("[modules]\nautoload=no\nload = chan_sip\n", {"chan_sip"}),
+    # Option names and noload names compare case-insensitively, `.so` in any case.
+    ("[Modules]\nAutoLoad=Yes\nNOLOAD => CHAN_SIP.SO\n", {"res_pjsip", "chan_pjsip"}),
+    ("[modules]\nautoload=on\nnoload => Res_PjSip.so\n", {"chan_sip"}),       # chan_pjsip needs it
+    # noload wins over an explicit load (main/loader.c removes it from the load order).
+    ("[modules]\nautoload=no\nload => chan_sip.so\nnoload => chan_sip\n", set()),
+    ("[modules]\nautoload=yes\npreload => chan_sip.so\nnoload => chan_sip.so\n",
+     {"res_pjsip", "chan_pjsip"}),
+    # The FIRST autoload counts (ast_variable_retrieve()).
+    ("[modules]\nautoload=no\nautoload=yes\n", set()),
+    ("[modules]\nautoload=yes\nautoload=no\n", set(INSTALLED)),
+    # A load name is opened as written: chan_sip.SO is not chan_sip.so on disk.
+    ("[modules]\nautoload=no\nload => chan_sip.SO\n", set()),
+    # Only the first [modules] counts; templates do not.
+    ("[modules](!)\nautoload=yes\n[modules]\nautoload=no\nload => chan_sip.so\n"
+     "[modules]\nload => res_pjsip.so\n", {"chan_sip"}),
+    # A tree of includes, read as Asterisk reads it.
+    ("[modules]\n#include modules_site.conf\n", {"chan_sip"}),
+])
+def test_asterisk_facts_predicts_the_loader(pbx, modules_conf, loaded):
+    config_dir, dummy = pbx(modules_conf, files={
+        "modules_site.conf": "autoload=no ; site policy\nload => chan_sip.so\n"})
+    got = facts({"config_dir": config_dir})
+    assert got["modules"] == modules_state(loaded)
+    assert got["chan_sip"] == {"installed": True, "loaded": "chan_sip" in loaded}
+    assert got["pjsip"] == {"installed": True,
+                            "loaded": {"res_pjsip", "chan_pjsip"} <= loaded}
+    assert got["config_errors"] == []
+
+
+PJSIP_CHAIN = ("res_pjproject", "res_sorcery_config", "res_sorcery_memory", "res_sorcery_astdb",
+               "res_pjsip_session", "res_pjsip_pubsub")
+CHAIN_LOADED = set(PJSIP_CHAIN) | {"res_pjsip", "chan_pjsip"}
+LOAD_CHAIN = "".join("load => %s.so\n" % name for name in PJSIP_CHAIN + ("res_pjsip",))
+
+
+@pytest.mark.parametrize("modules_conf, loaded", [
+    # What each module needs, installed but not loaded, keeps it (and what needs it) down.
+    ("[modules]\nautoload=yes\nnoload => res_pjproject.so\n",
+     {"chan_sip", "chan_iax2", "res_sorcery_config", "res_sorcery_memory", "res_sorcery_astdb"}),
+    ("[modules]\nautoload=yes\nnoload => res_sorcery_astdb\n",
+     {"chan_sip", "chan_iax2", "res_sorcery_config", "res_sorcery_memory", "res_pjproject"}),
+    ("[modules]\nautoload=yes\nnoload => res_pjsip_pubsub.so\n",
+     {"chan_sip", "chan_iax2"} | CHAIN_LOADED - {"res_pjsip_pubsub", "chan_pjsip"}
+     | {"res_pjsip_endpoint_identifier_anonymous"}),
+    ("[modules]\nautoload=yes\nnoload => res_pjsip_endpoint_identifier_anonymous.so\n",
+     {"chan_sip", "chan_iax2"} | CHAIN_LOADED),
+    ("[modules]\nautoload=no\nload => res_pjsip.so\nload => chan_pjsip.so\n"
+     "load => res_pjsip_session.so\nload => res_pjsip_pubsub.so\n", set()),
+    ("[modules]\nautoload=no\n" + LOAD_CHAIN, CHAIN_LOADED - {"chan_pjsip"}),
+    ("[modules]\nautoload=no\n" + LOAD_CHAIN + "load => chan_pjsip\n"
+     "load => res_pjsip_endpoint_identifier_anonymous.so\n",
+     CHAIN_LOADED | {"res_pjsip_endpoint_identifier_anonymous"}),
+])
+def test_asterisk_facts_dependencies(pbx, modules_conf, loaded):
+    extra = PJSIP_CHAIN + ("res_pjsip_endpoint_identifier_anonymous", "chan_iax2")
+    config_dir, dummy = pbx(modules_conf, extra_modules=extra)
+    got = facts({"config_dir": config_dir})
+    assert got["modules"] == modules_state(loaded, INSTALLED + extra)
+    assert got["pjsip"] == {"installed": True, "loaded": {"res_pjsip", "chan_pjsip"} <= loaded}
+    assert got["iax2"] == {"installed": True, "loaded": "chan_iax2" in loaded}
+    assert got["config_errors"] == []
+
+
+@pytest.mark.parametrize("modules_conf, loaded", [
+    ("[modules]\nautoload=yes\n", {"res_stasis", "res_ari", "res_http_websocket"}),
+    # Asterisk 16: res_http_websocket is optional for res_ari.
+    ("[modules]\nautoload=yes\nnoload => res_http_websocket.so\n", {"res_stasis", "res_ari"}),
+    ("[modules]\nautoload=yes\nnoload => res_stasis.so\n", {"res_http_websocket"}),
+])
+def test_asterisk_facts_ari_dependencies_16(pbx, modules_conf, loaded):
+    extra = ("res_ari", "res_stasis", "res_http_websocket")
+    config_dir, dummy = pbx(modules_conf, extra_modules=extra)
+    got = facts({"config_dir": config_dir})
+    expected = {"res_ari": "res_ari" in loaded, "res_http_websocket": "res_http_websocket" in loaded}
+    assert dict((name, got["modules"][name]["loaded"]) for name in expected) == expected
+
+
+@pytest.mark.parametrize("modules_conf, loaded", [
+    ("[modules]\nautoload=yes\n", {"res_ari", "res_http_websocket"}),
+    # Asterisk 22 (res_websocket_client installed): res_ari needs the websocket modules.
+    ("[modules]\nautoload=yes\nnoload => res_http_websocket.so\n", set()),
+    ("[modules]\nautoload=yes\nnoload => res_websocket_client.so\n", {"res_http_websocket"}),
+])
+def test_asterisk_facts_ari_dependencies_22(pbx, modules_conf, loaded):
+    extra = ("res_ari", "res_stasis", "res_http_websocket", "res_websocket_client",
+             "res_sorcery_config")
+    config_dir, dummy = pbx(modules_conf, extra_modules=extra)
+    got = facts({"config_dir": config_dir})
+    expected = {"res_ari": "res_ari" in loaded, "res_http_websocket": "res_http_websocket" in loaded}
+    assert dict((name, got["modules"][name]["loaded"]) for name in expected) == expected
+
+
+def test_asterisk_facts_dependency_not_installed_is_ignored(pbx):
+    """res_pjproject absent from the module dir (built in or another version): no veto."""
+    config_dir, dummy = pbx("[modules]\nautoload=no\nload => res_pjsip.so\nload => chan_pjsip\n")
+    got = facts({"config_dir": config_dir})
+    assert got["pjsip"] == {"installed": True, "loaded": True}
+
+
+def test_asterisk_facts_no_modules_section_loads_nothing(pbx):
+    config_dir, dummy = pbx("[global]\nautoload=yes\n")
+    got = facts({"config_dir": config_dir})
+    assert got["modules"] == modules_state(set())
+    assert got["config_errors"] == []
+
+
+# --- asterisk.conf [directories] ------------------------------------------------------------
+
+
+def test_asterisk_facts_template_directories_fall_back_to_compiled_in_dir(pbx):
+    """Stock asterisk.conf has `[directories](!)`: Asterisk ignores templates."""
+    config_dir, module_dir = pbx("[modules]\nautoload=no\nload => chan_sip.so\n", asterisk_conf="")
+    with open(os.path.join(config_dir, "asterisk.conf"), "w") as handle:
+        handle.write("[directories](!)\nastetcdir => %s\nastmoddir => %s\n" % (config_dir, module_dir))
+    expected = compiled_in_module_dir()
+    assert expected != module_dir
+    got = facts({"config_dir": config_dir})
+    assert got["module_dir"] == expected
+    there = set(name for name in WATCHED if os.path.isfile(os.path.join(expected, name + ".so")))
+    assert got["modules"] == modules_state(there & {"chan_sip"}, there)
+    assert got["config_errors"] == []
+
+
+def test_asterisk_facts_real_directories_after_template_wins(pbx):
+    config_dir, module_dir = pbx("[modules]\nautoload=yes\n", asterisk_conf="")
+    with open(os.path.join(config_dir, "asterisk.conf"), "w") as handle:
+        handle.write("[directories](!)\nastmoddir => /nonexistent/template\n"
+                     "[directories]\nastmoddir => /nonexistent/first\nastmoddir => %s\n"
+                     % module_dir)
+    got = facts({"config_dir": config_dir})
+    assert got["module_dir"] == module_dir          # the last astmoddir of [directories]
+    assert got["modules"] == modules_state(set(INSTALLED))
+
+
+def test_asterisk_facts_missing_asterisk_conf_falls_back_quietly(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=no\n")
+    os.remove(os.path.join(config_dir, "asterisk.conf"))
+    got = facts({"config_dir": config_dir})
+    assert got["module_dir"] == compiled_in_module_dir()
+    assert got["config_errors"] == []
+
+
+def test_asterisk_facts_broken_asterisk_conf_is_reported_and_falls_back(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=no\n",
+                            asterisk_conf="[directories]\nastmoddir => /x\n#include nope.conf\n")
+    got = facts({"config_dir": config_dir})
+    path = os.path.join(config_dir, "asterisk.conf")
+    assert got["config_errors"] == [
+        "%s:3: The file 'nope.conf' was listed as a #include but it does not exist." % path]
+    assert got["module_dir"] == compiled_in_module_dir()
+
+
+# --- trees Asterisk refuses: the module still returns -----------------------------------------
+
+
+def test_asterisk_facts_broken_modules_conf_names_file_and_line(pbx):
+    config_dir, module_dir = pbx("[modules]\nautoload=yes\n#include missing.conf\n")
+    result = run({"config_dir": config_dir})
+    assert not result.get("failed") and result["changed"] is False
+    got = result["ansible_facts"]["asterisk"]
+    path = os.path.join(config_dir, "modules.conf")
+    assert got["config_errors"] == [
+        "%s:3: The file 'missing.conf' was listed as a #include but it does not exist. "
+        "(Asterisk does not start with an invalid modules.conf)" % path]
+    assert got["modules"] == modules_state(set())      # Asterisk would not start
+    assert got["chan_sip"] == {"installed": True, "loaded": False}
+    assert got["module_dir"] == module_dir and got["source"] == "config"
+
+
+def test_asterisk_facts_broken_included_file_is_survived_like_asterisk(pbx):
+    """A fatal line in an INCLUDED file drops the rest of that file only; Asterisk starts."""
+    config_dir, dummy = pbx("[modules]\nautoload=yes\n#include modules_site.conf\n"
+                            "noload => chan_pjsip.so\n",
+                            files={"modules_site.conf": "[nope](+)\nnoload => chan_sip.so\n"})
+    got = facts({"config_dir": config_dir})
+    assert got["modules"] == modules_state({"chan_sip", "res_pjsip"})
+    assert got["config_errors"] == [
+        "%s:1: Category addition requested, but category 'nope' does not exist"
+        % os.path.join(config_dir, "modules_site.conf")]
+
+
+@pytest.mark.parametrize("modules_conf, line, message", [
+    ("[modules]\nautoload=yes\nloadd => chan_sip.so\n", 3,
+     "Unknown configuration option 'loadd' in [modules]: Asterisk does not start"),
+    ("[modules]\nautoload=yes\npreload-foo => chan_sip.so\n", 3,
+     "Unknown configuration option 'preload-foo' in [modules]: Asterisk does not start"),
+    ("[modules]\nautoload=yes\nrequire => chan_sip.so\nnoload => chan_sip\n", 4,
+     "chan_sip is configured with 'require' and 'noload': Asterisk does not start"),
+    ("[modules]\nautoload=no\nload => chan_sip.so\npreload-require => chan_iax2.so\n", 4,
+     "required module chan_iax2.so cannot load from {module_dir}: Asterisk does not start"),
+])
+def test_asterisk_facts_config_asterisk_refuses(pbx, modules_conf, line, message):
+    config_dir, module_dir = pbx(modules_conf)
+    got = facts({"config_dir": config_dir})
+    assert got["config_errors"] == ["%s:%d: %s" % (os.path.join(config_dir, "modules.conf"), line,
+                                                   message.format(module_dir=module_dir))]
+    assert got["modules"] == modules_state(set())
+
+
+def test_asterisk_facts_require_of_an_installed_module_loads_it(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=no\nrequire => chan_sip.so\n")
+    got = facts({"config_dir": config_dir})
+    assert got["modules"] == modules_state({"chan_sip"})
+    assert got["config_errors"] == []
+
+
+def test_asterisk_facts_missing_modules_conf(pbx):
+    config_dir, dummy = pbx(None)
+    got = facts({"config_dir": config_dir})
+    assert got["config_errors"] == [
+        "%s:0: missing: Asterisk does not start without it" % os.path.join(config_dir, "modules.conf")]
+    assert got["modules"] == modules_state(set())
+
+
+def test_asterisk_facts_missing_config_dir_is_not_an_error(tmp_path):
+    got = facts({"config_dir": str(tmp_path / "nowhere")})
+    assert got["config_errors"] == []
+    assert got["config_dir"] == str(tmp_path / "nowhere")
+    assert got["chan_sip"]["loaded"] is False and got["pjsip"]["loaded"] is False
+
+
+def test_asterisk_facts_autoload_with_unreadable_module_dir(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=yes\nload => chan_sip.so\n",
+                            asterisk_conf="[directories]\nastmoddir => /nonexistent/modules\n")
+    got = facts({"config_dir": config_dir})
+    assert got["module_dir"] == "/nonexistent/modules"
+    assert got["config_errors"] == [
+        "%s:2: autoload: unable to open modules directory '/nonexistent/modules' (No such file or "
+        "directory): Asterisk does not start" % os.path.join(config_dir, "modules.conf")]
+    assert got["modules"] == modules_state(set(), installed=())
+
+
+# --- options and modes ----------------------------------------------------------------------
+
+
+def test_asterisk_facts_live_false_and_check_mode_return_the_same(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=no\nload => chan_pjsip.so\nload => res_pjsip\n")
+    default = facts({"config_dir": config_dir})
+    assert default["source"] == "config" and default["pjsip"] == {"installed": True, "loaded": True}
+    assert facts({"config_dir": config_dir, "live": False}) == default
+    checked = run({"config_dir": config_dir}, check=True)
+    assert checked["changed"] is False and not checked.get("failed")
+    assert checked["ansible_facts"]["asterisk"] == default
+    assert facts({"config_dir": config_dir, "live": False}, check=True) == default
+
+
+def test_asterisk_facts_freepbx_generated_file(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=yes\n")
+    host = host_freepbx_evidence()
+    assert facts({"config_dir": config_dir})["freepbx"] == {"detected": bool(host), "evidence": host}
+    with open(os.path.join(config_dir, "sip_general_additional.conf"), "w") as handle:
+        handle.write(";--- FreePBX generated: do not edit ---\nallowguest=no\n")
+    generated = os.path.join(config_dir, "sip_general_additional.conf")
+    assert facts({"config_dir": config_dir})["freepbx"] == {"detected": True,
+                                                            "evidence": host + [generated]}
+
+
+def test_asterisk_facts_rejects_unknown_option(pbx):
+    config_dir, dummy = pbx("[modules]\nautoload=yes\n")
+    result = run({"config_dir": config_dir, "nonsense": True})
+    assert result["failed"] is True
+    assert "nonsense" in result["msg"]
+
+
+# --- the live path, through a fake asterisk binary ------------------------------------------
+
+MODULE_SHOW = """\
+Module                         Description                              Use Count  Status      Support Level
+acl                            Named ACL system                         2          Running              core
+chan_pjsip.so                  PJSIP Channel Driver                     1          Not Running          core
+chan_sip.so                    Session Initiation Protocol (SIP)        0          Running          extended
+res_pjsip.so                   Basic SIP resource                       48         Running              core
+res_pjsip_endpoint_identifier_anonymous.so PJSIP Anonymous endpoint identifier      0          Running              core
+res_pjsip_endpoint_identifier_anonymous_x.so Not Running 0          Not Running              core
+5 modules loaded
+"""
+
+
+@pytest.fixture
+def fake_asterisk(tmp_path):
+    """``fake_asterisk(version_line, module_show, rc)`` writes an ``asterisk`` script into a
+    fresh directory and returns that directory (to put first on PATH)."""
+
+    def write(version_line, module_show, show_rc=0):
+        bindir = tmp_path / "bin"
+        bindir.mkdir(exist_ok=True)
+        (tmp_path / "module_show.txt").write_text(module_show)
+        script = bindir / "asterisk"
+        script.write_text(
+            "#!/bin/sh\n"
+            "if [ \"$1\" = -V ]; then echo '%s'; exit 0; fi\n"
+            "if [ \"$1\" = -rx ] && [ \"$2\" = 'module show' ]; then cat '%s'; exit %d; fi\n"
+            "echo unexpected \"$@\" >&2; exit 2\n"
+            % (version_line, tmp_path / "module_show.txt", show_rc))
+        script.chmod(0o755)
+        return str(bindir)
+
+    return write
+
+
+def test_asterisk_facts_live_counts_running_modules_only(pbx, fake_asterisk):
+    config_dir, module_dir = pbx("[modules]\nautoload=no\n")      # config would say: nothing
+    bindir = fake_asterisk("Asterisk 16.28.0~dfsg-0+deb11u10", MODULE_SHOW)
+    got = facts({"config_dir": config_dir}, path_prepend=bindir)
+    assert got["installed"] is True and got["binary"] == os.path.join(bindir, "asterisk")
+    assert (got["version"], got["version_full"], got["version_major"]) == (
+        "16.28.0", "16.28.0~dfsg-0+deb11u10", 16)
+    assert got["running"] is True and got["source"] == "live"
+    assert got["modules"] == modules_state(
+        {"chan_sip", "res_pjsip", "res_pjsip_endpoint_identifier_anonymous"})
+    assert got["pjsip"] == {"installed": True, "loaded": False}    # chan_pjsip Not Running
+    assert got["module_dir"] == module_dir
+
+    judged = facts({"config_dir": config_dir, "live": False}, path_prepend=bindir)
+    assert judged["running"] is False and judged["source"] == "config"
+    assert judged["version_major"] == 16
+    assert judged["modules"] == modules_state(set())
+
+
+@pytest.mark.parametrize("version_line, expected", [
+    ("Asterisk 22.10.1+dfsg+~cs6.17.60671434-1", ("22.10.1", "22.10.1+dfsg+~cs6.17.60671434-1", 22)),
+    ("Asterisk certified/18.9-cert4", ("18.9-cert4", "18.9-cert4", 18)),
+    ("Asterisk GIT-master-1234abc", (None, None, None)),
+])
+def test_asterisk_facts_version_strings(pbx, fake_asterisk, version_line, expected):
+    config_dir, dummy = pbx("[modules]\nautoload=yes\n")
+    bindir = fake_asterisk(version_line, MODULE_SHOW)
+    got = facts({"config_dir": config_dir}, path_prepend=bindir)
+    assert (got["version"], got["version_full"], got["version_major"]) == expected
+
+
+def test_asterisk_facts_installed_but_not_running_falls_back_to_config(pbx, fake_asterisk):
+    config_dir, dummy = pbx("[modules]\nautoload=yes\nnoload => chan_sip.so\n")
+    bindir = fake_asterisk(
+        "Asterisk 16.28.0~dfsg-0+deb11u10",
+        "Unable to connect to remote asterisk (does /var/run/asterisk/asterisk.ctl exist?)\n", 1)
+    got = facts({"config_dir": config_dir}, path_prepend=bindir)
+    assert got["installed"] is True and got["version_major"] == 16
+    assert got["running"] is False and got["source"] == "config"
+    assert got["modules"] == modules_state({"res_pjsip", "chan_pjsip"})
