@@ -22,12 +22,34 @@ def _inventory():
     return os.environ["MOLECULE_INVENTORY_FILE"]
 
 
+def first_host(group):
+    """The testinfra host of the first container of an inventory group."""
+    names = AnsibleRunner(_inventory()).get_hosts(group)
+    assert names, "the scenario has no host in group %r" % group
+    return testinfra.get_host("ansible://" + names[0], ansible_inventory=_inventory())
+
+
 @pytest.fixture(scope="session")
 def attacker():
-    """The testinfra host of the scenario's attacker container."""
-    names = AnsibleRunner(_inventory()).get_hosts("attacker")
-    assert names, "the scenario has no host in group 'attacker'"
-    return testinfra.get_host("ansible://" + names[0], ansible_inventory=_inventory())
+    """The scenario's attacker container."""
+    return first_host("attacker")
+
+
+@pytest.fixture(scope="session")
+def control():
+    """The scenario's first unhardened control container."""
+    return first_host("control")
+
+
+def voicemail_check(host, **args):
+    """asterisk_voicemail in check mode on the host's voicemail.conf: its result, nothing written.
+
+    The module reads the tree as app_voicemail does, so a check run that would change nothing
+    means the control holds.
+    """
+    args["path"] = "/etc/asterisk/voicemail.conf"
+    return host.ansible("pbxsec.hardening.asterisk_voicemail", json.dumps(args), check=True,
+                        become=False)
 
 
 @pytest.fixture(scope="session")

@@ -32,28 +32,12 @@ description:
     C(ast_variable_retrieve()) uses; the effective value is the last assignment in it.
 author:
   - pbxsec.hardening developers (@pbxsec)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 options:
   path:
     description:
       - The root configuration file, for example V(/etc/asterisk/sip.conf).
     type: path
     required: true
-  config_dir:
-    description:
-      - Directory that relative C(#include) names resolve against (Asterisk's C(astetcdir)).
-      - Defaults to the directory of O(path).
-    type: path
   section:
     description:
       - Name of the section (category), without brackets, for example V(general).
@@ -87,11 +71,6 @@ options:
         are left alone.
     type: bool
     default: false
-  backup:
-    description:
-      - Create a backup file (with a timestamp) of each file before changing it.
-    type: bool
-    default: false
   writable:
     description:
       - Glob patterns of the files the module may edit (relative patterns are relative to
@@ -108,21 +87,16 @@ options:
         C(#include) or C(#tryinclude) reaches it).
       - Relative paths are relative to O(config_dir).
     type: path
-  strict:
-    description:
-      - Fail, writing nothing, when Asterisk would log an error anywhere in the tree, even one it
-        survives (a missing C(#include) target or a syntax error inside an included file drops the
-        rest of that file; an include loop ends at Asterisk's include depth limit).
-      - With V(false), such errors are reported as warnings and the edit goes ahead, judged as
-        Asterisk would read the damaged tree.
-    type: bool
-    default: true
   secret:
     description:
       - The value is a secret (a C(secret=), C(password=)...). It is then hidden from the diff,
         the results and the logs; diff lines carrying the option read C(option = ********).
     type: bool
     default: false
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes
+  - pbxsec.hardening.config_tree
+  - pbxsec.hardening.config_tree.edit
 notes:
   - Asterisk's rules, as in C(main/config.c) - an included file starts inside the section current
     at the C(#include); a missing C(#include) target or a fatal error in an included file drops the
@@ -249,9 +223,6 @@ msg:
   sample: "the assignment at /etc/asterisk/sip.conf:12: allowguest = no"
 """
 
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule, _load_params
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -263,6 +234,12 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    diff_entry,
+    refuse_errors,
+    warn_about_tree,
+    write_changes,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 
 MASK = "********"
@@ -271,7 +248,6 @@ MASK = "********"
 # carry `user:secret@host`.
 SECRET_OPTIONS = ("secret", "md5secret", "remotesecret", "dbsecret", "password", "md5_cred",
                   "register")
-MAX_WARNINGS = 50
 
 
 def _secret_requested():
@@ -325,27 +301,6 @@ def _shown(value, secret):
     return MASK
 
 
-def _write(module, change, template_path):
-    """Write one file atomically, keeping (or, for a new file, copying) owner, group and mode."""
-    directory = os.path.dirname(change.key)
-    handle, tmp = tempfile.mkstemp(prefix=".asterisk_config.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(change.after)
-        module.atomic_move(tmp, change.key)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    if change.created and os.path.exists(template_path):
-        # atomic_move gives a new file default permissions: use the root file's instead.
-        info = os.stat(template_path)
-        try:
-            os.chown(change.key, info.st_uid, info.st_gid)
-        except OSError:
-            pass
-        os.chmod(change.key, info.st_mode & 0o7777)
-
-
 def main():
     secret = _secret_requested()
     module = AnsibleModule(
@@ -374,53 +329,20 @@ def main():
                                override_file=params["override_file"])
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
-    if params["strict"] and cfg.errors:
-        first = cfg.errors[0]
-        module.fail_json(msg="%s (Asterisk would drop the rest of that file; nothing written; "
-                         "strict=false accepts it)" % first,
-                         error_path=first.path, error_line=first.line,
-                         errors=[str(error) for error in cfg.errors])
-
-    for number, diagnostic in enumerate(cfg.diagnostics):
-        if number == MAX_WARNINGS:
-            module.warn("... and %d more Asterisk warnings" % (len(cfg.diagnostics) - number))
-            break
-        module.warn("Asterisk would log: %s" % diagnostic)
-    exec_directives = ["%s:%d" % (s.path, s.line) for s in cfg.exec_directives]
-    if exec_directives:
-        module.warn("#exec lines are not evaluated (Asterisk runs them only with execincludes=yes "
-                    "in asterisk.conf): %s" % ", ".join(exec_directives))
+    refuse_errors(module, cfg, params["strict"])
+    exec_directives = warn_about_tree(module, cfg)
 
     diffs = []
     for change in plan.changes:
         before = change.before.decode("utf-8") if change.before is not None else ""
         after = change.after.decode("utf-8")
         masked = SECRET_OPTIONS + ((option,) if secret and option is not None else ())
-        before = _mask_text(before, masked)
-        after = _mask_text(after, masked)
-        diffs.append(dict(before=before, after=after,
-                          before_header=change.path if not change.created
-                          else "%s (absent)" % change.path,
-                          after_header=change.path))
+        diffs.append(diff_entry(change, _mask_text(before, masked), _mask_text(after, masked)))
 
     backup_files = []
     if plan.changed and not module.check_mode:
-        for change in plan.changes:
-            current = None
-            if os.path.exists(change.key):
-                with open(change.key, "rb") as handle:
-                    current = handle.read()
-            if current != change.before:
-                module.fail_json(msg="%s changed while the module was planning; nothing written"
-                                 % change.path)
-        for change in plan.changes:
-            if params["backup"] and not change.created:
-                backup_files.append(module.backup_local(change.key))
-            try:
-                _write(module, change, cfg.root_path)
-            except (IOError, OSError) as exc:
-                module.fail_json(msg="cannot write %s: %s" % (change.path, to_native(exc)),
-                                 backup_files=backup_files)
+        backup_files = write_changes(module, plan.changes, params["backup"],
+                                     ".asterisk_config.", template_path=cfg.root_path)
 
     module.exit_json(
         changed=plan.changed,

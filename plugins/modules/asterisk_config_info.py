@@ -24,28 +24,12 @@ description:
   - Reads only; never changes a file. C(#exec) lines are never run.
 author:
   - pbxsec.hardening developers (@pbxsec)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 options:
   path:
     description:
       - The root configuration file, for example V(/etc/asterisk/manager.conf).
     type: path
     required: true
-  config_dir:
-    description:
-      - Directory that relative C(#include) names resolve against (Asterisk's C(astetcdir)).
-      - Defaults to the directory of O(path).
-    type: path
   get:
     description:
       - Option names (case-insensitive) whose effective value (the last assignment) is returned
@@ -73,6 +57,10 @@ options:
       - Also list templates (C([name](!))). Lookups by name in Asterisk skip templates.
     type: bool
     default: true
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes.info_module
+  - pbxsec.hardening.attributes
+  - pbxsec.hardening.config_tree
 notes:
   - A category that is named twice without C((+)) is listed twice, because Asterisk keeps both;
     lookups by name in Asterisk (and M(pbxsec.hardening.asterisk_config)) use the first one.

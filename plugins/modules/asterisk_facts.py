@@ -40,20 +40,10 @@ options:
       - Ask the running Asterisk when it runs. When false, judge from the files alone.
     type: bool
     default: true
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-  facts:
-    description: Action returns an C(ansible_facts) dictionary that will update existing host facts.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes.info_module
+  - pbxsec.hardening.attributes.facts
+  - pbxsec.hardening.attributes
 notes:
   - The facts are returned under C(ansible_facts.asterisk).
 """

@@ -31,28 +31,12 @@ description:
     C(path:line: message) and writes nothing."
 author:
   - pbxsec.hardening developers (@pbxsec)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: posix
 options:
   path:
     description:
       - The root voicemail configuration file, for example V(/etc/asterisk/voicemail.conf).
     type: path
     required: true
-  config_dir:
-    description:
-      - Directory that relative C(#include) names resolve against (Asterisk's C(astetcdir)).
-      - Defaults to the directory of O(path).
-    type: path
   general:
     description:
       - Options of C([general]), name to wanted value. Every assignment of the option is given that
@@ -117,17 +101,14 @@ options:
         description: One digit repeated, or a unit of up to three repeated (V(111111), V(121212)), is weak.
         type: bool
         default: true
-  backup:
-    description:
-      - Create a backup file (with a timestamp) of each file before changing it.
-    type: bool
-    default: false
   strict:
     description:
       - Fail, writing nothing, when Asterisk would log an error anywhere in the tree, even one it
         survives (see M(pbxsec.hardening.asterisk_config)).
-    type: bool
-    default: true
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes
+  - pbxsec.hardening.config_tree
+  - pbxsec.hardening.config_tree.edit
 notes:
   - An empty PIN, or one that starts with C(*), is always reported as weak.
   - Mailboxes are read from every non-template category except C([general]), C([zonemessages]) and
@@ -242,13 +223,16 @@ msg:
   type: str
 """
 
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    diff_entry,
+    refuse_errors,
+    warn_about_tree,
+    write_changes,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import (
@@ -257,8 +241,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail
     plan_voicemail,
     weak_pins,
 )
-
-MAX_WARNINGS = 50
 
 
 def argument_spec():
@@ -307,19 +289,6 @@ def _bounds(module, name, mapping):
     return out
 
 
-def _write(module, change):
-    """Write one file atomically, keeping its owner, group and mode."""
-    directory = os.path.dirname(change.key)
-    handle, tmp = tempfile.mkstemp(prefix=".asterisk_voicemail.", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(change.after)
-        module.atomic_move(tmp, change.key)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
@@ -335,12 +304,7 @@ def main():
         cfg = load_config(params["path"], params["config_dir"])
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
-    if params["strict"] and cfg.errors:
-        first = cfg.errors[0]
-        module.fail_json(msg="%s (Asterisk would drop the rest of that file; nothing written; "
-                         "strict=false accepts it)" % first,
-                         error_path=first.path, error_line=first.line,
-                         errors=[str(error) for error in cfg.errors])
+    refuse_errors(module, cfg, params["strict"])
     try:
         plan = plan_voicemail(cfg, general=general, general_min=general_min,
                               general_max=general_max,
@@ -350,15 +314,7 @@ def main():
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
 
-    for number, diagnostic in enumerate(cfg.diagnostics):
-        if number == MAX_WARNINGS:
-            module.warn("... and %d more Asterisk warnings" % (len(cfg.diagnostics) - number))
-            break
-        module.warn("Asterisk would log: %s" % diagnostic)
-    exec_directives = ["%s:%d" % (s.path, s.line) for s in cfg.exec_directives]
-    if exec_directives:
-        module.warn("#exec lines are not evaluated (Asterisk runs them only with execincludes=yes "
-                    "in asterisk.conf): %s" % ", ".join(exec_directives))
+    exec_directives = warn_about_tree(module, cfg)
 
     diffs = []
     for change in plan.changes:
@@ -366,30 +322,13 @@ def main():
         if change.before is not None:
             before = mask_pins(change.before, cfg, change.key)
         after = mask_pins(change.after, plan.new_config, change.key)
-        diffs.append(dict(before=before.decode("utf-8", "replace"),
-                          after=after.decode("utf-8", "replace"),
-                          before_header=change.path if not change.created
-                          else "%s (absent)" % change.path,
-                          after_header=change.path))
+        diffs.append(diff_entry(change, before.decode("utf-8", "replace"),
+                                after.decode("utf-8", "replace")))
 
     backup_files = []
     if plan.changed and not module.check_mode:
-        for change in plan.changes:
-            current = None
-            if os.path.exists(change.key):
-                with open(change.key, "rb") as handle:
-                    current = handle.read()
-            if current != change.before:
-                module.fail_json(msg="%s changed while the module was planning; nothing written"
-                                 % change.path)
-        for change in plan.changes:
-            if params["backup"] and not change.created:
-                backup_files.append(module.backup_local(change.key))
-            try:
-                _write(module, change)
-            except (IOError, OSError) as exc:
-                module.fail_json(msg="cannot write %s: %s" % (change.path, to_native(exc)),
-                                 backup_files=backup_files)
+        backup_files = write_changes(module, plan.changes, params["backup"],
+                                     ".asterisk_voicemail.")
 
     module.exit_json(
         changed=plan.changed,

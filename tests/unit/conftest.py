@@ -4,18 +4,26 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Shared unit-test setup: make ``ansible_collections.pbxsec.hardening`` importable and offer
-``astconf_tree`` (write a small Asterisk config tree into a temporary directory)."""
+``astconf_tree`` (write a small Asterisk config tree into a temporary directory), ``snapshot``
+(read every file of such a tree back) and ``run_module`` (run one module through ``ansible``
+ad-hoc against localhost)."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import subprocess
 import sys
 
 import pytest
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _COLLECTIONS = os.path.join(_REPO, ".cache", "collections")
+_ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+_ANSIBLE_ENV = dict(ANSIBLE_COLLECTIONS_PATH=_COLLECTIONS, ANSIBLE_NOCOLOR="1",
+                    ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
+_JSON_CALLBACK_ENV = dict(ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json")
 
 
 def _importable(name):
@@ -43,3 +51,74 @@ def astconf_tree(tmp_path):
         return tmp_path
 
     return write
+
+
+@pytest.fixture
+def snapshot():
+    """``snapshot(root)``: the bytes of every file below ``root``, by path relative to it."""
+
+    def take(root):
+        files = {}
+        for base, _dirs, names in os.walk(str(root)):
+            for name in names:
+                path = os.path.join(base, name)
+                with open(path, "rb") as handle:
+                    files[os.path.relpath(path, str(root))] = handle.read()
+        return files
+
+    return take
+
+
+def _adhoc_command(module, args, check, diff, verbosity):
+    command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable,
+               "-m", module, "-a", json.dumps(args)]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    if verbosity:
+        command.append("-" + "v" * verbosity)
+    return command
+
+
+def _adhoc_env(json_callback, env):
+    environ = dict(os.environ)
+    environ.update(_ANSIBLE_ENV)
+    if json_callback:
+        environ.update(_JSON_CALLBACK_ENV)
+    environ.update(env or {})
+    return environ
+
+
+@pytest.fixture
+def run_module():
+    """``run_module(module, args, check=False, diff=False, verbosity=0, env=None, output="result")``
+    runs ``module`` (a FQCN) with ``args`` (a dict) through ``ansible`` ad-hoc against localhost,
+    with this interpreter and the collection from ``.cache/collections``.
+
+    ``check``/``diff`` add ``--check``/``--diff``, ``verbosity`` adds ``-v`` that many times and
+    ``env`` adds or overrides environment variables. ``output`` says what is returned:
+
+    - ``"result"``: the host's result dict (read from the ``json`` stdout callback);
+    - ``"raw"``: ``(result dict, stdout, stderr)``;
+    - ``"text"``: everything printed (stderr merged into stdout) with the default stdout callback.
+    """
+
+    def run(module, args, check=False, diff=False, verbosity=0, env=None, output="result"):
+        if output not in ("result", "raw", "text"):
+            raise ValueError("output must be result, raw or text, not %r" % (output,))
+        text = output == "text"
+        proc = subprocess.run(_adhoc_command(module, args, check, diff, verbosity),
+                              env=_adhoc_env(not text, env), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT if text else subprocess.PIPE, check=False)
+        if text:
+            return proc.stdout.decode("utf-8", "replace")
+        stdout = proc.stdout.decode("utf-8")
+        start = stdout.index("{")     # -vvv prints connection chatter before the JSON document
+        result = json.loads(stdout[start:])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        if output == "raw":
+            return result, stdout, proc.stderr.decode("utf-8")
+        return result
+
+    return run

@@ -9,46 +9,23 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
+import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+MODULE = "pbxsec.hardening.asterisk_config"
 
 
-def run(args, check=False, diff=True, module="pbxsec.hardening.asterisk_config"):
-    """Run one module through ``ansible`` ad-hoc; return its result dict."""
-    env = dict(os.environ)
-    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
-    command = [ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-m", module, "-a", json.dumps(args)]
-    if check:
-        command.append("--check")
-    if diff:
-        command.append("--diff")
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          check=False)
-    out = json.loads(proc.stdout.decode("utf-8"))
-    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
+@pytest.fixture
+def run(run_module):
+    """``run(args, check=False, module=MODULE)``: the module's result dict, run with --diff."""
 
+    def run_with_diff(args, check=False, module=MODULE):
+        return run_module(module, args, check=check, diff=True)
 
-def snapshot(root):
-    files = {}
-    for base, _dirs, names in os.walk(str(root)):
-        for name in names:
-            path = os.path.join(base, name)
-            with open(path, "rb") as handle:
-                files[os.path.relpath(path, str(root))] = handle.read()
-    return files
+    return run_with_diff
 
 
 def guests_allowed(root):
@@ -61,7 +38,7 @@ TRAP = ("[general]\r\ncontext=public\r\n;-- guests were 'disabled' here:\r\nallo
         "\tallowguest = yes    ; the real one\r\nudpbindaddr=0.0.0.0\r\n\r\n[6001]\r\ntype=friend\r\n")
 
 
-def test_check_mode_writes_nothing_then_real_run_writes_exactly_the_prediction(astconf_tree):
+def test_check_mode_writes_nothing_then_real_run_writes_exactly_the_prediction(astconf_tree, run, snapshot):
     root = astconf_tree({"sip.conf": TRAP})
     os.chmod(str(root / "sip.conf"), 0o640)
     os.chown(str(root / "sip.conf"), 4321, 4322)
@@ -90,7 +67,7 @@ def test_check_mode_writes_nothing_then_real_run_writes_exactly_the_prediction(a
     assert again["changed"] is False and again["diff"] == [] and again["msg"] == "unchanged"
 
 
-def test_backup(astconf_tree):
+def test_backup(astconf_tree, run):
     root = astconf_tree({"sip.conf": "[general]\nallowguest=yes\n"})
     result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
                   "value": "no", "backup": True})
@@ -99,7 +76,7 @@ def test_backup(astconf_tree):
         assert handle.read() == b"[general]\nallowguest=yes\n"
 
 
-def test_broken_tree_fails_with_file_and_line_and_writes_nothing(astconf_tree):
+def test_broken_tree_fails_with_file_and_line_and_writes_nothing(astconf_tree, run, snapshot):
     root = astconf_tree({"sip.conf": "[general]\nallowguest=yes\n#include missing.conf\n"})
     before = snapshot(root)
     result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
@@ -110,7 +87,7 @@ def test_broken_tree_fails_with_file_and_line_and_writes_nothing(astconf_tree):
     assert snapshot(root) == before
 
 
-def test_freepbx_override_file_created_when_the_tree_reads_it(astconf_tree):
+def test_freepbx_override_file_created_when_the_tree_reads_it(astconf_tree, run, snapshot):
     root = astconf_tree({
         "sip.conf": "[general]\n#include sip_general_additional.conf\n"
                     "#tryinclude sip_general_custom.conf\n",
@@ -131,7 +108,7 @@ def test_freepbx_override_file_created_when_the_tree_reads_it(astconf_tree):
     assert not guests_allowed(root)
 
 
-def test_remove_pjsip_anonymous_section(astconf_tree):
+def test_remove_pjsip_anonymous_section(astconf_tree, run):
     text = ("[transport-udp]\ntype=transport\n\n[anonymous]\ntype=endpoint\ncontext=public\n\n"
             "[6001]\ntype=endpoint\n")
     root = astconf_tree({"pjsip.conf": text})
@@ -142,7 +119,7 @@ def test_remove_pjsip_anonymous_section(astconf_tree):
     assert (result["effective_before"], result["effective_after"]) == (1, 0)
 
 
-def test_multiple_noload(astconf_tree):
+def test_multiple_noload(astconf_tree, run):
     root = astconf_tree({"modules.conf": "[modules]\nautoload=yes\nnoload => chan_sip.so\n"})
     args = {"path": str(root / "modules.conf"), "section": "modules", "option": "noload",
             "value": "res_pjsip_endpoint_identifier_anonymous.so", "multiple": True}
@@ -156,7 +133,7 @@ def test_multiple_noload(astconf_tree):
         "[modules]\nautoload=yes\nnoload => res_pjsip_endpoint_identifier_anonymous.so\n")
 
 
-def test_secret_is_hidden(astconf_tree):
+def test_secret_is_hidden(astconf_tree, run):
     root = astconf_tree({"manager.conf": "[general]\nenabled=yes\n[admin]\nsecret=oldoldold123\n"})
     result = run({"path": str(root / "manager.conf"), "section": "admin", "option": "secret",
                   "value": "N3wS3cretValue!", "secret": True})
@@ -167,7 +144,7 @@ def test_secret_is_hidden(astconf_tree):
     assert b"secret=N3wS3cretValue!" in (root / "manager.conf").read_bytes()
 
 
-def test_exec_reported_not_run(astconf_tree, tmp_path):
+def test_exec_reported_not_run(astconf_tree, tmp_path, run):
     marker = tmp_path / "exec-ran"
     root = astconf_tree({"sip.conf": "[general]\n#exec /bin/touch %s\nallowguest=no\n" % marker})
     result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
@@ -178,7 +155,7 @@ def test_exec_reported_not_run(astconf_tree, tmp_path):
     assert not marker.exists()
 
 
-def test_refuses_when_a_later_read_only_file_wins(astconf_tree):
+def test_refuses_when_a_later_read_only_file_wins(astconf_tree, run, snapshot):
     root = astconf_tree({
         "sip.conf": "[general]\nallowguest=no\n#include sip_additional.conf\n",
         "sip_additional.conf": "[general](+)\nallowguest=yes\n",
@@ -195,7 +172,7 @@ def test_refuses_when_a_later_read_only_file_wins(astconf_tree):
 INI_FILE = "community.general.ini_file"
 
 
-def test_ini_file_versus_block_comment(astconf_tree):
+def test_ini_file_versus_block_comment(astconf_tree, run):
     text = "[general]\ncontext=public\n;--\nallowguest=no\n--;\nallowguest=yes\n"
     root = astconf_tree({"sip.conf": text})
     args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
@@ -210,7 +187,7 @@ def test_ini_file_versus_block_comment(astconf_tree):
     assert not guests_allowed(root)
 
 
-def test_ini_file_versus_plus_section_in_included_file(astconf_tree):
+def test_ini_file_versus_plus_section_in_included_file(astconf_tree, run):
     root = astconf_tree({
         "sip.conf": "[general]\nallowguest=yes\n#include sip_custom.conf\n",
         "sip_custom.conf": "[general](+)\nallowguest=yes\n",
@@ -226,7 +203,7 @@ def test_ini_file_versus_plus_section_in_included_file(astconf_tree):
     assert not guests_allowed(root)
 
 
-def test_strict_refuses_a_missing_include_inside_an_included_file(astconf_tree):
+def test_strict_refuses_a_missing_include_inside_an_included_file(astconf_tree, run, snapshot):
     root = astconf_tree({
         "sip.conf": "[general]\nallowguest=yes\n#include sip_site.conf\n",
         "sip_site.conf": "alwaysauthreject=yes\n#include gone.conf\nudpbindaddr=0.0.0.0\n",
@@ -243,7 +220,7 @@ def test_strict_refuses_a_missing_include_inside_an_included_file(astconf_tree):
     assert snapshot(root) == before
 
 
-def test_strict_false_edits_the_tree_as_asterisk_reads_it(astconf_tree):
+def test_strict_false_edits_the_tree_as_asterisk_reads_it(astconf_tree, run):
     root = astconf_tree({
         "sip.conf": "[general]\nallowguest=yes\n#include sip_site.conf\n",
         "sip_site.conf": "alwaysauthreject=yes\n#include gone.conf\nallowguest=yes\n",
@@ -261,7 +238,7 @@ def test_strict_false_edits_the_tree_as_asterisk_reads_it(astconf_tree):
     assert not guests_allowed(root)
 
 
-def test_credentials_elsewhere_in_the_file_never_reach_the_diff(astconf_tree):
+def test_credentials_elsewhere_in_the_file_never_reach_the_diff(astconf_tree, run):
     root = astconf_tree({"sip.conf": (
         "[general]\nallowguest=yes\nregister => 6491234567:kiwi123@127.0.0.1:5999\n\n"
         "[100]\ntype=friend\nsecret=ext100pass ; desk\nmd5secret = 0123abcd\n")})

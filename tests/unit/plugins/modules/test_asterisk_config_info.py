@@ -7,52 +7,17 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import functools
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+import pytest
+
 MODULE = "pbxsec.hardening.asterisk_config_info"
 
 
-def run_raw(args, check=False, verbosity=0):
-    """Run the module through ``ansible`` ad-hoc; return (result dict, stdout, stderr)."""
-    env = dict(os.environ)
-    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
-    command = [ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-m", MODULE, "-a", json.dumps(args)]
-    if check:
-        command.append("--check")
-    if verbosity:
-        command.append("-" + "v" * verbosity)
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          check=False)
-    stdout = proc.stdout.decode("utf-8")
-    stderr = proc.stderr.decode("utf-8")
-    start = stdout.index("{")     # -vvv prints connection chatter before the JSON document
-    out = json.loads(stdout[start:])
-    return out["plays"][0]["tasks"][0]["hosts"]["localhost"], stdout, stderr
-
-
-def run(args, check=False):
-    return run_raw(args, check=check)[0]
-
-
-def snapshot(root):
-    files = {}
-    for base, _dirs, names in os.walk(str(root)):
-        for name in names:
-            path = os.path.join(base, name)
-            with open(path, "rb") as handle:
-                files[os.path.relpath(path, str(root))] = handle.read()
-    return files
+@pytest.fixture
+def run(run_module):
+    """``run(args, check=False)``: the module's result dict."""
+    return functools.partial(run_module, MODULE)
 
 
 MANAGER = """\
@@ -89,7 +54,7 @@ def tree(astconf_tree):
     return astconf_tree({"manager.conf": MANAGER, "manager.d/crm.conf": DROPIN})
 
 
-def test_categories_with_where_they_come_from(astconf_tree):
+def test_categories_with_where_they_come_from(astconf_tree, run):
     root = tree(astconf_tree)
     result = run({"path": str(root / "manager.conf")})
     assert result["changed"] is False and not result.get("failed"), result
@@ -107,7 +72,7 @@ def test_categories_with_where_they_come_from(astconf_tree):
     assert result["errors"] == [] and result["exec_directives"] == []
 
 
-def test_effective_values_with_templates_additions_and_includes(astconf_tree):
+def test_effective_values_with_templates_additions_and_includes(astconf_tree, run):
     root = tree(astconf_tree)
     manager, dropin = str(root / "manager.conf"), str(root / "manager.d" / "crm.conf")
     result = run({"path": str(root / "manager.conf"), "get": ["write", "READ", "bindaddr"],
@@ -132,13 +97,13 @@ def test_effective_values_with_templates_additions_and_includes(astconf_tree):
     assert "ghost" not in by_name
 
 
-def test_templates_can_be_left_out(astconf_tree):
+def test_templates_can_be_left_out(astconf_tree, run):
     root = tree(astconf_tree)
     result = run({"path": str(root / "manager.conf"), "templates": False})
     assert [c["name"] for c in result["categories"]] == ["general", "monitor", "crm"]
 
 
-def test_secrets_are_masked_in_results_and_at_vvv(astconf_tree):
+def test_secrets_are_masked_in_results_and_at_vvv(astconf_tree, run, run_module):
     root = astconf_tree({
         "manager.conf": MANAGER, "manager.d/crm.conf": DROPIN,
         "sip.conf": "[tpl](!)\nmd5secret=Md5-Secret-Value\n[6001](tpl)\nremotesecret=Remote-Secret"
@@ -149,7 +114,7 @@ def test_secrets_are_masked_in_results_and_at_vvv(astconf_tree):
     for path, get in (("manager.conf", ["secret", "SECRET", "write"]),
                       ("sip.conf", ["md5secret", "remotesecret", "password", "callerid"])):
         args = {"path": str(root / path), "get": get, "get_all": get, "mask": ["CallerID"]}
-        result, stdout, stderr = run_raw(args, verbosity=3)
+        result, stdout, stderr = run_module(MODULE, args, verbosity=3, output="raw")
         assert not result.get("failed"), result
         for secret in secrets:
             assert secret not in stdout and secret not in stderr, secret
@@ -165,7 +130,7 @@ def test_secrets_are_masked_in_results_and_at_vvv(astconf_tree):
     assert peer["effective"] == {"md5secret": "********", "password": "********"}
 
 
-def test_check_mode_reads_only_and_returns_the_same(astconf_tree):
+def test_check_mode_reads_only_and_returns_the_same(astconf_tree, run, snapshot):
     root = tree(astconf_tree)
     before = snapshot(root)
     args = {"path": str(root / "manager.conf"), "get": ["write"], "get_all": ["permit"]}
@@ -177,14 +142,14 @@ def test_check_mode_reads_only_and_returns_the_same(astconf_tree):
     assert checked["categories"] == real["categories"]
 
 
-def test_a_tree_asterisk_refuses_fails_with_file_and_line(astconf_tree):
+def test_a_tree_asterisk_refuses_fails_with_file_and_line(astconf_tree, run):
     root = astconf_tree({"manager.conf": "[general]\nenabled=yes\n#include missing.conf\n"})
     result = run({"path": str(root / "manager.conf")})
     assert result["failed"] is True
     assert result["msg"].startswith("%s:3: " % (root / "manager.conf"))
 
 
-def test_error_in_an_included_file_is_reported_not_fatal(astconf_tree):
+def test_error_in_an_included_file_is_reported_not_fatal(astconf_tree, run):
     root = astconf_tree({"manager.conf": "[general]\nenabled=yes\n#include sub.conf\n[b]\n",
                          "sub.conf": "[a]\n#include nothere.conf\nwrite=system\n"})
     result = run({"path": str(root / "manager.conf"), "get": ["write"]})
@@ -195,14 +160,14 @@ def test_error_in_an_included_file_is_reported_not_fatal(astconf_tree):
     assert "b" in by_name
 
 
-def test_exec_is_reported_never_run(astconf_tree):
+def test_exec_is_reported_never_run(astconf_tree, run):
     root = astconf_tree({"manager.conf": "[general]\n#exec /bin/touch /tmp/pbxsec-never\n"})
     result = run({"path": str(root / "manager.conf")})
     assert result["exec_directives"] == ["%s:2" % (root / "manager.conf")]
     assert any("execincludes" in line for line in result["diagnostics"])
 
 
-def test_blank_option_name_is_refused(astconf_tree):
+def test_blank_option_name_is_refused(astconf_tree, run):
     root = tree(astconf_tree)
     result = run({"path": str(root / "manager.conf"), "get": [" write"]})
     assert result["failed"] is True and "blanks" in result["msg"]

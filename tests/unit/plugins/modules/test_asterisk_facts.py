@@ -15,17 +15,10 @@ was checked against Debian's Asterisk 16.28 and 22.10 in the test bed images.
 from __future__ import annotations
 
 import glob
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
 MODULE = "pbxsec.hardening.asterisk_facts"
 
 WATCHED = ("chan_sip", "chan_pjsip", "res_pjsip", "res_pjsip_endpoint_identifier_anonymous",
@@ -35,30 +28,31 @@ FREEPBX_HOST_PATHS = ("/etc/freepbx.conf", "/etc/amportal.conf", "/usr/sbin/fwco
                       "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
 
 
-def run(args, check=False, path_prepend=None):
-    """Run asterisk_facts through ``ansible`` ad-hoc; return the host's result dict."""
-    env = dict(os.environ)
-    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
-    if path_prepend:
-        env["PATH"] = "%s:%s" % (path_prepend, env.get("PATH", "/usr/bin:/bin"))
-    command = [ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-m", MODULE, "-a", json.dumps(args)]
-    if check:
-        command.append("--check")
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          check=False)
-    out = json.loads(proc.stdout.decode("utf-8"))
-    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
+@pytest.fixture
+def run(run_module):
+    """``run(args, check=False, path_prepend=None)``: the module's result dict, with
+    ``path_prepend`` (a directory) put first on PATH."""
+
+    def run_facts(args, check=False, path_prepend=None):
+        env = None
+        if path_prepend:
+            env = {"PATH": "%s:%s" % (path_prepend, os.environ.get("PATH", "/usr/bin:/bin"))}
+        return run_module(MODULE, args, check=check, env=env)
+
+    return run_facts
 
 
-def facts(args, **kwargs):
-    result = run(args, **kwargs)
-    assert not result.get("failed"), result
-    assert result["changed"] is False
-    return result["ansible_facts"]["asterisk"]
+@pytest.fixture
+def facts(run):
+    """``facts(args, **run_kwargs)``: ``ansible_facts.asterisk`` of a run that must not fail."""
+
+    def asterisk_facts(args, **kwargs):
+        result = run(args, **kwargs)
+        assert not result.get("failed"), result
+        assert result["changed"] is False
+        return result["ansible_facts"]["asterisk"]
+
+    return asterisk_facts
 
 
 def host_has_asterisk():
@@ -110,7 +104,7 @@ def modules_state(loaded, installed=INSTALLED):
 # --- the controller: no binary, configuration only ------------------------------------------
 
 
-def test_asterisk_facts_without_binary_reports_config_source(pbx):
+def test_asterisk_facts_without_binary_reports_config_source(pbx, facts):
     config_dir, module_dir = pbx("[modules]\nautoload=yes\nnoload => chan_sip.so\n")
     got = facts({"config_dir": config_dir})
     assert got == {
@@ -133,7 +127,7 @@ def test_asterisk_facts_without_binary_reports_config_source(pbx):
     }
 
 
-def test_asterisk_facts_autoload_no_loads_only_what_is_listed(pbx):
+def test_asterisk_facts_autoload_no_loads_only_what_is_listed(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=no\nload => res_pjsip.so\n")
     got = facts({"config_dir": config_dir})
     assert got["modules"] == modules_state({"res_pjsip"})
@@ -164,7 +158,7 @@ def test_asterisk_facts_autoload_no_loads_only_what_is_listed(pbx):
     # A tree of includes, read as Asterisk reads it.
     ("[modules]\n#include modules_site.conf\n", {"chan_sip"}),
 ])
-def test_asterisk_facts_predicts_the_loader(pbx, modules_conf, loaded):
+def test_asterisk_facts_predicts_the_loader(pbx, modules_conf, loaded, facts):
     config_dir, dummy = pbx(modules_conf, files={
         "modules_site.conf": "autoload=no ; site policy\nload => chan_sip.so\n"})
     got = facts({"config_dir": config_dir})
@@ -199,7 +193,7 @@ LOAD_CHAIN = "".join("load => %s.so\n" % name for name in PJSIP_CHAIN + ("res_pj
      "load => res_pjsip_endpoint_identifier_anonymous.so\n",
      CHAIN_LOADED | {"res_pjsip_endpoint_identifier_anonymous"}),
 ])
-def test_asterisk_facts_dependencies(pbx, modules_conf, loaded):
+def test_asterisk_facts_dependencies(pbx, modules_conf, loaded, facts):
     extra = PJSIP_CHAIN + ("res_pjsip_endpoint_identifier_anonymous", "chan_iax2")
     config_dir, dummy = pbx(modules_conf, extra_modules=extra)
     got = facts({"config_dir": config_dir})
@@ -215,7 +209,7 @@ def test_asterisk_facts_dependencies(pbx, modules_conf, loaded):
     ("[modules]\nautoload=yes\nnoload => res_http_websocket.so\n", {"res_stasis", "res_ari"}),
     ("[modules]\nautoload=yes\nnoload => res_stasis.so\n", {"res_http_websocket"}),
 ])
-def test_asterisk_facts_ari_dependencies_16(pbx, modules_conf, loaded):
+def test_asterisk_facts_ari_dependencies_16(pbx, modules_conf, loaded, facts):
     extra = ("res_ari", "res_stasis", "res_http_websocket")
     config_dir, dummy = pbx(modules_conf, extra_modules=extra)
     got = facts({"config_dir": config_dir})
@@ -229,7 +223,7 @@ def test_asterisk_facts_ari_dependencies_16(pbx, modules_conf, loaded):
     ("[modules]\nautoload=yes\nnoload => res_http_websocket.so\n", set()),
     ("[modules]\nautoload=yes\nnoload => res_websocket_client.so\n", {"res_http_websocket"}),
 ])
-def test_asterisk_facts_ari_dependencies_22(pbx, modules_conf, loaded):
+def test_asterisk_facts_ari_dependencies_22(pbx, modules_conf, loaded, facts):
     extra = ("res_ari", "res_stasis", "res_http_websocket", "res_websocket_client",
              "res_sorcery_config")
     config_dir, dummy = pbx(modules_conf, extra_modules=extra)
@@ -238,14 +232,14 @@ def test_asterisk_facts_ari_dependencies_22(pbx, modules_conf, loaded):
     assert dict((name, got["modules"][name]["loaded"]) for name in expected) == expected
 
 
-def test_asterisk_facts_dependency_not_installed_is_ignored(pbx):
+def test_asterisk_facts_dependency_not_installed_is_ignored(pbx, facts):
     """res_pjproject absent from the module dir (built in or another version): no veto."""
     config_dir, dummy = pbx("[modules]\nautoload=no\nload => res_pjsip.so\nload => chan_pjsip\n")
     got = facts({"config_dir": config_dir})
     assert got["pjsip"] == {"installed": True, "loaded": True}
 
 
-def test_asterisk_facts_no_modules_section_loads_nothing(pbx):
+def test_asterisk_facts_no_modules_section_loads_nothing(pbx, facts):
     config_dir, dummy = pbx("[global]\nautoload=yes\n")
     got = facts({"config_dir": config_dir})
     assert got["modules"] == modules_state(set())
@@ -255,7 +249,7 @@ def test_asterisk_facts_no_modules_section_loads_nothing(pbx):
 # --- asterisk.conf [directories] ------------------------------------------------------------
 
 
-def test_asterisk_facts_template_directories_fall_back_to_compiled_in_dir(pbx):
+def test_asterisk_facts_template_directories_fall_back_to_compiled_in_dir(pbx, facts):
     """Stock asterisk.conf has `[directories](!)`: Asterisk ignores templates."""
     config_dir, module_dir = pbx("[modules]\nautoload=no\nload => chan_sip.so\n", asterisk_conf="")
     with open(os.path.join(config_dir, "asterisk.conf"), "w") as handle:
@@ -269,7 +263,7 @@ def test_asterisk_facts_template_directories_fall_back_to_compiled_in_dir(pbx):
     assert got["config_errors"] == []
 
 
-def test_asterisk_facts_real_directories_after_template_wins(pbx):
+def test_asterisk_facts_real_directories_after_template_wins(pbx, facts):
     config_dir, module_dir = pbx("[modules]\nautoload=yes\n", asterisk_conf="")
     with open(os.path.join(config_dir, "asterisk.conf"), "w") as handle:
         handle.write("[directories](!)\nastmoddir => /nonexistent/template\n"
@@ -280,7 +274,7 @@ def test_asterisk_facts_real_directories_after_template_wins(pbx):
     assert got["modules"] == modules_state(set(INSTALLED))
 
 
-def test_asterisk_facts_missing_asterisk_conf_falls_back_quietly(pbx):
+def test_asterisk_facts_missing_asterisk_conf_falls_back_quietly(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=no\n")
     os.remove(os.path.join(config_dir, "asterisk.conf"))
     got = facts({"config_dir": config_dir})
@@ -288,7 +282,7 @@ def test_asterisk_facts_missing_asterisk_conf_falls_back_quietly(pbx):
     assert got["config_errors"] == []
 
 
-def test_asterisk_facts_broken_asterisk_conf_is_reported_and_falls_back(pbx):
+def test_asterisk_facts_broken_asterisk_conf_is_reported_and_falls_back(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=no\n",
                             asterisk_conf="[directories]\nastmoddir => /x\n#include nope.conf\n")
     got = facts({"config_dir": config_dir})
@@ -301,7 +295,7 @@ def test_asterisk_facts_broken_asterisk_conf_is_reported_and_falls_back(pbx):
 # --- trees Asterisk refuses: the module still returns -----------------------------------------
 
 
-def test_asterisk_facts_broken_modules_conf_names_file_and_line(pbx):
+def test_asterisk_facts_broken_modules_conf_names_file_and_line(pbx, run):
     config_dir, module_dir = pbx("[modules]\nautoload=yes\n#include missing.conf\n")
     result = run({"config_dir": config_dir})
     assert not result.get("failed") and result["changed"] is False
@@ -315,7 +309,7 @@ def test_asterisk_facts_broken_modules_conf_names_file_and_line(pbx):
     assert got["module_dir"] == module_dir and got["source"] == "config"
 
 
-def test_asterisk_facts_broken_included_file_is_survived_like_asterisk(pbx):
+def test_asterisk_facts_broken_included_file_is_survived_like_asterisk(pbx, facts):
     """A fatal line in an INCLUDED file drops the rest of that file only; Asterisk starts."""
     config_dir, dummy = pbx("[modules]\nautoload=yes\n#include modules_site.conf\n"
                             "noload => chan_pjsip.so\n",
@@ -337,7 +331,7 @@ def test_asterisk_facts_broken_included_file_is_survived_like_asterisk(pbx):
     ("[modules]\nautoload=no\nload => chan_sip.so\npreload-require => chan_iax2.so\n", 4,
      "required module chan_iax2.so cannot load from {module_dir}: Asterisk does not start"),
 ])
-def test_asterisk_facts_config_asterisk_refuses(pbx, modules_conf, line, message):
+def test_asterisk_facts_config_asterisk_refuses(pbx, modules_conf, line, message, facts):
     config_dir, module_dir = pbx(modules_conf)
     got = facts({"config_dir": config_dir})
     assert got["config_errors"] == ["%s:%d: %s" % (os.path.join(config_dir, "modules.conf"), line,
@@ -345,14 +339,14 @@ def test_asterisk_facts_config_asterisk_refuses(pbx, modules_conf, line, message
     assert got["modules"] == modules_state(set())
 
 
-def test_asterisk_facts_require_of_an_installed_module_loads_it(pbx):
+def test_asterisk_facts_require_of_an_installed_module_loads_it(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=no\nrequire => chan_sip.so\n")
     got = facts({"config_dir": config_dir})
     assert got["modules"] == modules_state({"chan_sip"})
     assert got["config_errors"] == []
 
 
-def test_asterisk_facts_missing_modules_conf(pbx):
+def test_asterisk_facts_missing_modules_conf(pbx, facts):
     config_dir, dummy = pbx(None)
     got = facts({"config_dir": config_dir})
     assert got["config_errors"] == [
@@ -360,14 +354,14 @@ def test_asterisk_facts_missing_modules_conf(pbx):
     assert got["modules"] == modules_state(set())
 
 
-def test_asterisk_facts_missing_config_dir_is_not_an_error(tmp_path):
+def test_asterisk_facts_missing_config_dir_is_not_an_error(tmp_path, facts):
     got = facts({"config_dir": str(tmp_path / "nowhere")})
     assert got["config_errors"] == []
     assert got["config_dir"] == str(tmp_path / "nowhere")
     assert got["chan_sip"]["loaded"] is False and got["pjsip"]["loaded"] is False
 
 
-def test_asterisk_facts_autoload_with_unreadable_module_dir(pbx):
+def test_asterisk_facts_autoload_with_unreadable_module_dir(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=yes\nload => chan_sip.so\n",
                             asterisk_conf="[directories]\nastmoddir => /nonexistent/modules\n")
     got = facts({"config_dir": config_dir})
@@ -381,7 +375,7 @@ def test_asterisk_facts_autoload_with_unreadable_module_dir(pbx):
 # --- options and modes ----------------------------------------------------------------------
 
 
-def test_asterisk_facts_live_false_and_check_mode_return_the_same(pbx):
+def test_asterisk_facts_live_false_and_check_mode_return_the_same(pbx, run, facts):
     config_dir, dummy = pbx("[modules]\nautoload=no\nload => chan_pjsip.so\nload => res_pjsip\n")
     default = facts({"config_dir": config_dir})
     assert default["source"] == "config" and default["pjsip"] == {"installed": True, "loaded": True}
@@ -392,7 +386,7 @@ def test_asterisk_facts_live_false_and_check_mode_return_the_same(pbx):
     assert facts({"config_dir": config_dir, "live": False}, check=True) == default
 
 
-def test_asterisk_facts_freepbx_generated_file(pbx):
+def test_asterisk_facts_freepbx_generated_file(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=yes\n")
     host = host_freepbx_evidence()
     assert facts({"config_dir": config_dir})["freepbx"] == {"detected": bool(host), "evidence": host}
@@ -403,7 +397,7 @@ def test_asterisk_facts_freepbx_generated_file(pbx):
                                                             "evidence": host + [generated]}
 
 
-def test_asterisk_facts_rejects_unknown_option(pbx):
+def test_asterisk_facts_rejects_unknown_option(pbx, run):
     config_dir, dummy = pbx("[modules]\nautoload=yes\n")
     result = run({"config_dir": config_dir, "nonsense": True})
     assert result["failed"] is True
@@ -446,7 +440,7 @@ def fake_asterisk(tmp_path):
     return write
 
 
-def test_asterisk_facts_live_counts_running_modules_only(pbx, fake_asterisk):
+def test_asterisk_facts_live_counts_running_modules_only(pbx, fake_asterisk, facts):
     config_dir, module_dir = pbx("[modules]\nautoload=no\n")      # config would say: nothing
     bindir = fake_asterisk("Asterisk 16.28.0~dfsg-0+deb11u10", MODULE_SHOW)
     got = facts({"config_dir": config_dir}, path_prepend=bindir)
@@ -470,14 +464,14 @@ def test_asterisk_facts_live_counts_running_modules_only(pbx, fake_asterisk):
     ("Asterisk certified/18.9-cert4", ("18.9-cert4", "18.9-cert4", 18)),
     ("Asterisk GIT-master-1234abc", (None, None, None)),
 ])
-def test_asterisk_facts_version_strings(pbx, fake_asterisk, version_line, expected):
+def test_asterisk_facts_version_strings(pbx, fake_asterisk, version_line, expected, facts):
     config_dir, dummy = pbx("[modules]\nautoload=yes\n")
     bindir = fake_asterisk(version_line, MODULE_SHOW)
     got = facts({"config_dir": config_dir}, path_prepend=bindir)
     assert (got["version"], got["version_full"], got["version_major"]) == expected
 
 
-def test_asterisk_facts_installed_but_not_running_falls_back_to_config(pbx, fake_asterisk):
+def test_asterisk_facts_installed_but_not_running_falls_back_to_config(pbx, fake_asterisk, facts):
     config_dir, dummy = pbx("[modules]\nautoload=yes\nnoload => chan_sip.so\n")
     bindir = fake_asterisk(
         "Asterisk 16.28.0~dfsg-0+deb11u10",

@@ -7,19 +7,15 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import re
-import subprocess
-import sys
+
+import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import mailboxes
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.abspath(__file__))))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
 MODULE = "pbxsec.hardening.asterisk_voicemail"
 
 # The typical-site overlay of the test bed images, included at the end of a stock-like file.
@@ -44,41 +40,16 @@ HARDEN = {"general": {"dialout": None, "callback": None, "operator": "no"},
           "mailbox_options_absent": ["dialout", "callback"], "mailbox_options": {"operator": "no"}}
 
 
-def _command(args, check, diff, verbosity):
-    command = [ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-m", MODULE, "-a", json.dumps(args)]
-    if check:
-        command.append("--check")
-    if diff:
-        command.append("--diff")
-    if verbosity:
-        command.append("-" + "v" * verbosity)
-    return command
+@pytest.fixture
+def run(run_module):
+    """``run(args, check=False)``: the module's result dict, run with --diff."""
+    return functools.partial(run_module, MODULE, diff=True)
 
 
-def _env(json_output):
-    env = dict(os.environ)
-    env.update(ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
-    if json_output:
-        env.update(ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json")
-    return env
-
-
-def run(args, check=False, diff=True):
-    """Run the module once; return its result dict."""
-    proc = subprocess.run(_command(args, check, diff, 0), env=_env(True), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, check=False)
-    out = json.loads(proc.stdout.decode("utf-8"))
-    return out["plays"][0]["tasks"][0]["hosts"]["localhost"]
-
-
-def run_verbose(args, check=False):
-    """Run the module with -vvv and --diff; return everything it printed (stdout and stderr)."""
-    proc = subprocess.run(_command(args, check, True, 3), env=_env(False), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, check=False)
-    return proc.stdout.decode("utf-8", "replace")
+@pytest.fixture
+def run_verbose(run_module):
+    """``run_verbose(args, check=False)``: everything the module printed with -vvv and --diff."""
+    return functools.partial(run_module, MODULE, diff=True, verbosity=3, output="text")
 
 
 def tree(astconf_tree):
@@ -102,7 +73,7 @@ def hits(text, pin):
     return re.findall(r"(?<![0-9])%s(?![0-9])" % pin, text)
 
 
-def test_check_mode_predicts_then_real_run_writes_it_then_nothing_left(astconf_tree):
+def test_check_mode_predicts_then_real_run_writes_it_then_nothing_left(astconf_tree, run):
     root = tree(astconf_tree)
     args = dict(HARDEN, path=str(root / "voicemail.conf"))
     before = snapshot(root)
@@ -140,7 +111,7 @@ def test_check_mode_predicts_then_real_run_writes_it_then_nothing_left(astconf_t
     assert run(args, check=True)["changed"] is False
 
 
-def test_weak_pins_are_reported_without_the_pins(astconf_tree):
+def test_weak_pins_are_reported_without_the_pins(astconf_tree, run):
     root = tree(astconf_tree)
     result = run({"path": str(root / "voicemail.conf")})
     assert result["changed"] is False and result["mailboxes"] == 5
@@ -154,7 +125,7 @@ def test_weak_pins_are_reported_without_the_pins(astconf_tree):
     assert [w["mailbox"] for w in relaxed["weak_pins"]] == ["101"]
 
 
-def test_pins_never_appear_in_verbose_output_or_diffs(astconf_tree):
+def test_pins_never_appear_in_verbose_output_or_diffs(astconf_tree, run, run_verbose):
     root = tree(astconf_tree)
     args = dict(HARDEN, path=str(root / "voicemail.conf"))
     outputs = [run_verbose(args, check=True), run_verbose(args), run_verbose(args)]
@@ -170,7 +141,7 @@ def test_pins_never_appear_in_verbose_output_or_diffs(astconf_tree):
         assert hits(files, pin), pin
 
 
-def test_failure_names_file_and_line_and_writes_nothing(astconf_tree):
+def test_failure_names_file_and_line_and_writes_nothing(astconf_tree, run):
     root = astconf_tree({"voicemail.conf": "[base](!)\ndialout=x\n[general](base)\n"
                                            "[default]\n1 => 739154,A,,,dialout=y\n"})
     before = snapshot(root)
@@ -181,13 +152,13 @@ def test_failure_names_file_and_line_and_writes_nothing(astconf_tree):
     assert snapshot(root) == before
 
 
-def test_boolean_values_must_be_quoted(astconf_tree):
+def test_boolean_values_must_be_quoted(astconf_tree, run):
     root = astconf_tree({"voicemail.conf": "[general]\n"})
     result = run({"path": str(root / "voicemail.conf"), "general": {"operator": False}})
     assert result["failed"] is True and "quote" in result["msg"]
 
 
-def test_backup(astconf_tree):
+def test_backup(astconf_tree, run):
     root = astconf_tree({"voicemail.conf": "[general]\noperator=yes\n"})
     result = run({"path": str(root / "voicemail.conf"), "general": {"operator": "no"},
                   "backup": True})

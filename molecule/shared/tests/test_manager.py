@@ -1,4 +1,4 @@
-"""Role manager on Asterisk 22: AMI, HTTP server and file permissions, proven on the live PBX.
+"""Role manager on Asterisk 16 and 22: AMI, HTTP server and file permissions, proven on the live PBX.
 
 Hardened hosts (group pbx) must pass; the unhardened control host (group control) must show the
 stock setting that the control exists for, or the hardened tests prove nothing.
