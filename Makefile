@@ -20,7 +20,7 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help demo test unit lint sanity molecule images engine venv collection clean
+.PHONY: help demo test unit lint sanity integration molecule images engine venv collection clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ help: ## List the targets
 demo: venv collection images ## Containerised PBXs: audit, attack, harden, attack again
 	tests/bed/demo.sh
 
-test: unit lint sanity molecule ## Every test: unit and property tests, lint, sanity, Molecule
+test: unit lint sanity integration molecule ## Every test: unit and property tests, lint, sanity, playbook end to end, Molecule
 	@echo "make test: all gates passed"
 
 unit: venv collection ## Engine and module tests (pytest, hypothesis)
@@ -39,6 +39,9 @@ lint: venv ## ansible-lint, production profile
 
 sanity: venv ## ansible-test sanity
 	tests/sanity/run-sanity.sh
+
+integration: venv collection images ## The harden playbook end to end on real Asterisk containers
+	python -m pytest -q tests/integration
 
 molecule: venv collection images ## Roles against real Asterisk in containers
 	for scenario in $(SCENARIOS); do molecule test --scenario-name "$$scenario"; done

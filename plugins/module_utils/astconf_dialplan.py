@@ -1,0 +1,740 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The dialplan of ``extensions.conf`` as ``pbx_config`` builds it, and its security audit.
+
+Public API::
+
+    from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
+        load_dialplan, entry_points, audit)
+    plan = load_dialplan("/etc/asterisk/extensions.conf")
+    plan.contexts["from-internal"].extensions          # [Extension, ...] in file order
+    guests, trunks, notes = entry_points("/etc/asterisk")
+    result = audit(plan, guests, trunks)               # {"findings": [...], "controls": {...}}
+
+What is modelled (``pbx/pbx_config.c``): ``[general]`` and ``[globals]`` are not contexts;
+templates (``[tpl](!)``) are not contexts, but a context made from one (``[ctx](tpl)``) carries
+the template's lines first; two categories of one name (``[ctx]`` twice, or ``(+)``) feed one
+context.  ``exten => pattern[/callerid],priority[(label)],App(args)``, ``same => ...`` (the last
+``exten``'s pattern), ``n``/``n(label)``/``hint`` priorities, ``include => ctx[,timespec]``
+(an edge whatever the time spec: it is open at some hour), ``switch``/``lswitch``/``eswitch``.
+
+Reachability follows ``include =>`` and the applications that move a call to another context
+with a LITERAL context name: ``Goto``, ``GotoIf``, ``GotoIfTime``, ``Gosub``, ``GosubIf``,
+``Macro``/``MacroExclusive`` (context ``macro-<name>``), ``DISA`` (its context argument, default
+``disa``) and ``Dial``/``Queue`` of a ``Local/exten@context`` channel.  A target whose context
+part holds a variable (``${...}``) cannot be resolved from the files: it is NOT followed, and is
+listed in ``notes`` so the operator can judge it.  AEL (``extensions.ael``), Lua and realtime
+dialplans are not read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
+    AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import (
+    ast_false,
+    ast_true,
+)
+
+NOT_CONTEXTS = ("general", "globals")
+DANGEROUS_APPS = ("dial", "disa", "voicemailmain", "originate")
+DIAL_APPS = ("dial", "originate", "disa")
+PIN_APPS = ("authenticate", "vmauthenticate")
+DEFAULT_INTERNATIONAL = ["_00.", "_+.", "_0011."]
+DEFAULT_PREMIUM = ["_0900."]
+CONTROLS = ("PBX-DP-001", "PBX-DP-002", "PBX-DP-003", "PBX-DP-004", "PBX-VM-006")
+WEAK_PASSCODES = frozenset(("1234", "12345", "123456", "1234567", "12345678", "0000", "000000",
+                            "1111", "111111", "4321", "654321", "2580", "1212"))
+
+
+class Extension:
+    """One priority of one extension: ``exten => pattern,priority,app(args)``."""
+
+    __slots__ = ("context", "pattern", "callerid", "priority", "label", "app", "args", "path",
+                 "line")
+
+    def __init__(self, context, pattern, callerid, priority, label, app, args, path, line):
+        self.context = context
+        self.pattern = pattern
+        self.callerid = callerid
+        self.priority = priority
+        self.label = label
+        self.app = app
+        self.args = args
+        self.path = path
+        self.line = line
+
+    @property
+    def app_key(self):
+        return self.app.lower()
+
+    def __repr__(self):
+        return "Extension(%s,%s,%s(%s) %s:%d)" % (
+            self.pattern, self.priority, self.app, self.args, self.path, self.line)
+
+
+class Edge:
+    """A way a call moves from ``source`` to context ``target`` (``kind``: include, Goto...)."""
+
+    __slots__ = ("source", "target", "kind", "path", "line", "extension", "note")
+
+    def __init__(self, source, target, kind, path, line, extension=None, note=None):
+        self.source = source
+        self.target = target
+        self.kind = kind
+        self.path = path
+        self.line = line
+        self.extension = extension
+        self.note = note
+
+    def describe(self):
+        return "%s %s (%s:%d%s)" % (self.kind, self.target, self.path, self.line,
+                                    ", " + self.note if self.note else "")
+
+
+class Context:
+    """A dialplan context: its extensions (file order), includes and other edges."""
+
+    def __init__(self, name, path, line):
+        self.name = name
+        self.path = path
+        self.line = line
+        self.extensions = []
+        self.includes = []
+        self.edges = []         # includes first, then application jumps, in file order
+        self.switches = []
+
+    def by_pattern(self):
+        """``{pattern: [Extension, ...]}`` in file order (one extension, all its priorities)."""
+        groups = {}
+        for ext in self.extensions:
+            groups.setdefault(ext.pattern, []).append(ext)
+        return groups
+
+
+class Dialplan:
+    """Every context of an ``extensions.conf`` tree, plus what could not be resolved."""
+
+    def __init__(self, root):
+        self.root = root
+        self.contexts = {}
+        self.notes = []          # {"context", "file", "line", "message"}
+        self.files = []
+
+    def note(self, context, path, line, message):
+        self.notes.append(dict(context=context, file=path, line=line, message=message))
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+def split_args(text, sep=","):
+    """Split at ``sep`` outside ``()``, ``[]``, ``{}`` and double quotes (as ``pbx_config`` and
+    the applications' ``AST_STANDARD_APP_ARGS`` do, close enough for targets)."""
+    parts, depth, quote, start = [], 0, False, 0
+    for pos, char in enumerate(text):
+        if char == '"':
+            quote = not quote
+        elif quote:
+            continue
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif char in sep and depth == 0:
+            parts.append(text[start:pos])
+            start = pos + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts]
+
+
+def _split_top(text, char):
+    """``(before, after)`` at the first ``char`` outside brackets, or ``(text, None)``."""
+    depth = 0
+    for pos, current in enumerate(text):
+        if current in "([{":
+            depth += 1
+        elif current in ")]}":
+            depth = max(0, depth - 1)
+        elif current == char and depth == 0:
+            return text[:pos], text[pos + 1:]
+    return text, None
+
+
+def parse_app(text):
+    """``App(args)`` (or the old ``App,args``) to ``(app, args)``."""
+    text = text.strip()
+    match = re.match(r"([A-Za-z0-9_]+)\s*(.*)$", text, re.S)
+    if not match:
+        return text, ""
+    app, rest = match.group(1), match.group(2).strip()
+    if rest.startswith("("):
+        rest = rest[1:]
+        if rest.endswith(")"):
+            rest = rest[:-1]
+    elif rest.startswith(","):
+        rest = rest[1:]
+    return app, rest
+
+
+_PRIORITY = re.compile(r"^\s*([^()\s]+)\s*(?:\(\s*([^)]*)\s*\))?\s*$")
+
+
+def _add_exten(plan, context, value, last, path, line, same):
+    if same:
+        if last is None:
+            plan.note(context.name, path, line, "'same =>' without an earlier 'exten =>': ignored "
+                      "by Asterisk")
+            return last
+        fields = value.split(",", 1)
+        pattern, callerid = last.pattern, last.callerid
+        prio_text, app_text = fields[0], (fields[1] if len(fields) > 1 else "")
+    else:
+        fields = value.split(",", 2)
+        if len(fields) < 3 and not (len(fields) == 2 and fields[1].strip().lower() == "hint"):
+            plan.note(context.name, path, line, "malformed 'exten =>' line: ignored")
+            return last
+        pattern = fields[0].strip()
+        callerid = None
+        if "/" in pattern and not pattern.startswith("/"):
+            pattern, callerid = pattern.split("/", 1)
+        prio_text = fields[1]
+        app_text = fields[2] if len(fields) > 2 else ""
+    match = _PRIORITY.match(prio_text)
+    priority, label = (match.group(1), match.group(2)) if match else (prio_text.strip(), None)
+    if priority.lower() == "hint":
+        app, args = "hint", app_text.strip()
+    else:
+        app, args = parse_app(app_text)
+    ext = Extension(context.name, pattern, callerid, priority, label or None, app, args, path,
+                    line)
+    context.extensions.append(ext)
+    _jumps(plan, context, ext)
+    return ext
+
+
+def _literal(name):
+    return bool(name) and "$" not in name and "{" not in name and "[" not in name
+
+
+def _target_context(plan, context, ext, label_spec, kind):
+    """``[[context,]exten,]priority`` of a Goto-style target: an edge when ``context`` is
+    literal and differs; a note when it is a variable."""
+    if label_spec is None:
+        return
+    spec = label_spec.strip()
+    if kind.startswith("Gosub") and "(" in spec:
+        spec = spec[:spec.index("(")]
+    parts = split_args(spec)
+    if len(parts) < 3:
+        return           # same context
+    target = parts[0]
+    if _literal(target):
+        if target != context.name:
+            context.edges.append(Edge(context.name, target, kind, ext.path, ext.line, ext))
+    else:
+        plan.note(context.name, ext.path, ext.line,
+                  "%s to a context computed at run time (%s): not followed; judge it by hand"
+                  % (kind, target))
+
+
+def _jumps(plan, context, ext):
+    app, args = ext.app_key, ext.args
+    if app in ("goto", "gosub"):
+        _target_context(plan, context, ext, args, ext.app.capitalize())
+    elif app in ("gotoif", "gosubif"):
+        _cond, targets = _split_top(args, "?")
+        if targets is None:
+            return
+        true_t, false_t = _split_top(targets, ":")
+        name = "GotoIf" if app == "gotoif" else "GosubIf"
+        _target_context(plan, context, ext, true_t, name)
+        _target_context(plan, context, ext, false_t, name)
+    elif app == "gotoiftime":
+        _cond, targets = _split_top(args, "?")
+        if targets is not None:
+            true_t, false_t = _split_top(targets, ":")
+            _target_context(plan, context, ext, true_t, "GotoIfTime")
+            _target_context(plan, context, ext, false_t, "GotoIfTime")
+    elif app in ("macro", "macroexclusive"):
+        name = split_args(args)[0] if args else ""
+        if _literal(name):
+            context.edges.append(Edge(context.name, "macro-" + name, ext.app, ext.path, ext.line,
+                                      ext))
+        else:
+            plan.note(context.name, ext.path, ext.line,
+                      "%s with a computed name (%s): not followed" % (ext.app, name))
+    elif app == "disa":
+        fields = split_args(args)
+        target = fields[1] if len(fields) > 1 and fields[1] else "disa"
+        if _literal(target):
+            context.edges.append(Edge(context.name, target, "DISA", ext.path, ext.line, ext))
+        else:
+            plan.note(context.name, ext.path, ext.line,
+                      "DISA into a computed context (%s): not followed" % target)
+    if app in ("dial", "queue", "originate"):
+        for match in re.finditer(r"Local/([^@&,\s]*)@([^/&,\s)]+)", args, re.I):
+            target = match.group(2)
+            if _literal(target):
+                if target != context.name:
+                    context.edges.append(Edge(context.name, target, "%s Local/" % ext.app,
+                                              ext.path, ext.line, ext))
+            else:
+                plan.note(context.name, ext.path, ext.line,
+                          "Local channel into a computed context (%s): not followed" % target)
+
+
+def load_dialplan(path, config_dir=None):
+    """Build the :class:`Dialplan` of ``extensions.conf`` through the config engine.
+
+    :raises AsteriskConfigError: the engine cannot load the tree.
+    """
+    cfg = load_config(path, config_dir)
+    plan = Dialplan(cfg.root_path)
+    plan.files = [source.path for source in cfg.files.values()]
+    for category in cfg.categories:
+        if category.is_template or category.name.lower() in NOT_CONTEXTS:
+            continue
+        context = plan.contexts.get(category.name)
+        if context is None:
+            context = plan.contexts[category.name] = Context(category.name, category.path,
+                                                             category.line)
+        last = None
+        for name, value in category.items():
+            key = name.lower()
+            if key == "exten":
+                last = _add_exten(plan, context, value, last, value.path, value.line, False)
+            elif key == "same":
+                last = _add_exten(plan, context, value, last, value.path, value.line, True)
+            elif key == "include":
+                target, _sep, timespec = value.replace("|", ",", 1).partition(",")
+                target = target.strip()
+                edge = Edge(context.name, target, "include", value.path, value.line,
+                            note=("only at %s" % timespec.strip()) if timespec.strip() else None)
+                context.includes.append(edge)
+                context.edges.append(edge)
+            elif key in ("switch", "lswitch", "eswitch"):
+                context.switches.append(value)
+                plan.note(context.name, value.path, value.line,
+                          "%s => %s hands unmatched numbers to another switch: not followed"
+                          % (name, value))
+    # includes first (they are part of the context), jumps after, stable order otherwise
+    for context in plan.contexts.values():
+        context.edges.sort(key=lambda e: 0 if e.kind == "include" else 1)
+    return plan
+
+
+# --- reachability ---------------------------------------------------------------------------
+
+def reachable(plan, entries):
+    """Breadth-first walk from ``entries`` (list of dicts with ``context`` and ``source``).
+
+    :returns: ``{context name: [chain step, ...]}`` with the shortest chain that reaches each
+        existing context, e.g. ``["[public] (sip.conf:126 [general] context)",
+        "include from-internal (extensions_site.conf:15)"]``.
+    """
+    chains = {}
+    queue = []
+    for entry in entries:
+        name = entry["context"]
+        if name in plan.contexts and name not in chains:
+            chains[name] = ["[%s] (%s)" % (name, entry["source"])]
+            queue.append(name)
+    while queue:
+        name = queue.pop(0)
+        for edge in plan.contexts[name].edges:
+            if edge.target in plan.contexts and edge.target not in chains:
+                chains[edge.target] = chains[name] + [edge.describe()]
+                queue.append(edge.target)
+    return chains
+
+
+# --- patterns -------------------------------------------------------------------------------
+
+_CLASSES = {"X": "0123456789", "Z": "123456789", "N": "23456789"}
+
+
+def _elements(pattern):
+    """A ``_`` pattern as a list of character sets; ``None`` stands for ``.``/``!`` (the rest)."""
+    out, pos = [], 1
+    while pos < len(pattern):
+        char = pattern[pos]
+        upper = char.upper()
+        if char in ".!":
+            out.append(None)
+            break
+        if upper in _CLASSES:
+            out.append(set(_CLASSES[upper]))
+        elif char == "[":
+            end = pattern.find("]", pos)
+            if end < 0:
+                out.append({char})
+            else:
+                body, chars, idx = pattern[pos + 1:end], set(), 0
+                while idx < len(body):
+                    if idx + 2 < len(body) and body[idx + 1] == "-":
+                        chars.update(chr(c) for c in range(ord(body[idx]), ord(body[idx + 2]) + 1))
+                        idx += 3
+                    else:
+                        chars.add(body[idx])
+                        idx += 1
+                out.append(chars)
+                pos = end
+        elif char != "-":
+            out.append({char})
+        pos += 1
+    return out
+
+
+def can_match_prefix(pattern, prefix):
+    """Whether the extension ``pattern`` matches some number starting with ``prefix``."""
+    if not pattern.startswith("_"):
+        return pattern.startswith(prefix)
+    elements = _elements(pattern)
+    for idx, char in enumerate(prefix):
+        if idx >= len(elements):
+            return False
+        if elements[idx] is None:
+            return True
+        if char not in elements[idx]:
+            return False
+    return True
+
+
+def literal_prefix(pattern):
+    """The digits a pattern requires at its start (``_00.`` gives ``00``, ``_0[0]X.`` gives
+    ``00``, ``1234`` gives ``1234``)."""
+    if not pattern.startswith("_"):
+        return pattern
+    out = ""
+    for element in _elements(pattern):
+        if element is None or len(element) != 1:
+            break
+        out += next(iter(element))
+    return out
+
+
+def pattern_prefixes(patterns):
+    """Literal prefixes of the option's patterns (``_00.`` -> ``00``)."""
+    return [literal_prefix(p if p.startswith("_") else "_" + p) for p in patterns
+            if literal_prefix(p if p.startswith("_") else "_" + p)]
+
+
+def _trunk_dial(args):
+    """Whether a Dial passes the dialled number to a trunk: ``Tech/trunk/${EXTEN}`` or
+    ``PJSIP/${EXTEN}@trunk`` (not ``SIP/${EXTEN}``, a local peer of that name)."""
+    first = split_args(args)[0] if args else ""
+    for spec in first.split("&"):
+        upper = spec.upper()
+        if "${EXTEN" not in upper:
+            continue
+        head = upper[:upper.index("${EXTEN")]
+        if head.count("/") >= 2 or "@" in upper[upper.index("${EXTEN"):]:
+            return True
+    return False
+
+
+def toll_kind(pattern, priorities, international, premium):
+    """``"international"``/``"premium"`` when this extension routes such numbers out, else None.
+
+    An extension routes them when its pattern REQUIRES the prefix (``_00.``, ``_0900.``) and
+    it runs anything but a refusal, or when its pattern MAY match them (``_X.``, ``_0.``) and it
+    dials the dialled number through a trunk (``SIP/trunk/${EXTEN}``, ``PJSIP/${EXTEN}@trunk``).
+    """
+    refusal = ("hangup", "congestion", "busy", "playback", "noop", "answer", "wait", "verbose",
+               "playtones", "hint", "set", "log")
+    acts = [p for p in priorities if p.app_key not in refusal]
+    dials_exten = any(p.app_key in ("dial", "originate") and _trunk_dial(p.args)
+                      for p in priorities)
+    fixed = literal_prefix(pattern)
+    for kind, prefixes in (("premium", premium), ("international", international)):
+        for prefix in prefixes:
+            if fixed.startswith(prefix) and acts:
+                return kind
+    if dials_exten and any(can_match_prefix(pattern, prefix)
+                           for prefix in list(international) + list(premium)):
+        return "international/premium"
+    return None
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+def _load_optional(config_dir, name, notes):
+    path = os.path.join(config_dir, name)
+    if not os.path.exists(path):
+        return None
+    try:
+        return load_config(path, config_dir)
+    except AsteriskConfigError as exc:
+        notes.append(dict(context=None, file=exc.path, line=exc.line,
+                          message="cannot read %s: %s" % (name, exc)))
+        return None
+
+
+def entry_points(config_dir, channels=("sip", "pjsip", "iax2")):
+    """Unauthenticated entry points and trunk contexts of the channel configuration.
+
+    :returns: ``(guests, trunks, notes, sip_general_users)``; guests and trunks are lists of
+        ``{"context", "source", "file", "line", "channel", "object"}``; ``sip_general_users``
+        names chan_sip peers that have no ``context`` of their own (they use the ``[general]``
+        one, so changing it moves them too).
+    """
+    guests, trunks, notes, sip_general_users = [], [], [], []
+    if "sip" in channels:
+        cfg = _load_optional(config_dir, "sip.conf", notes)
+        if cfg is not None:
+            general = cfg.first("general")
+            ctx = general.get("context") if general is not None else None
+            name = str(ctx) if ctx else "default"
+            guest = general.get("allowguest") if general is not None else None
+            state = "allowguest=%s" % ("no" if ast_false(guest) else "yes")
+            where = ctx.origin if ctx is not None else "sip.conf (default)"
+            guests.append(dict(context=name, channel="sip", object="general",
+                               source="chan_sip guest context, %s, %s" % (where, state),
+                               file=ctx.path if ctx is not None else cfg.root_path,
+                               line=ctx.line if ctx is not None else 0))
+            for category in cfg.categories:
+                if category.is_template or category.name.lower() in ("general", "authentication"):
+                    continue
+                kind = (category.get("type") or "").lower()
+                if kind not in ("peer", "friend", "user"):
+                    continue
+                own = category.get("context")
+                target = str(own) if own else name
+                if not own:
+                    sip_general_users.append(category.name)
+                insecure = category.get("insecure")
+                if insecure and not ast_false(insecure) and str(insecure).lower() != "very-no":
+                    trunks.append(dict(context=target, channel="sip", object=category.name,
+                                       source="chan_sip trunk [%s] insecure=%s, %s"
+                                       % (category.name, insecure, category.path + ":%d"
+                                          % category.line),
+                                       file=category.path, line=category.line))
+    if "pjsip" in channels:
+        cfg = _load_optional(config_dir, "pjsip.conf", notes)
+        if cfg is not None:
+            identified = set()
+            for category in cfg.categories:
+                if not category.is_template and (category.get("type") or "").lower() == "identify":
+                    endpoint = category.get("endpoint")
+                    if endpoint:
+                        identified.add(str(endpoint))
+            for category in cfg.categories:
+                if category.is_template or (category.get("type") or "").lower() != "endpoint":
+                    continue
+                ctx = category.get("context")
+                target = str(ctx) if ctx else "default"
+                if category.name.lower() == "anonymous" or \
+                        category.name.lower().startswith("anonymous@"):
+                    guests.append(dict(context=target, channel="pjsip", object=category.name,
+                                       source="PJSIP anonymous endpoint, %s:%d"
+                                       % (category.path, category.line),
+                                       file=category.path, line=category.line))
+                elif category.name in identified:
+                    trunks.append(dict(context=target, channel="pjsip", object=category.name,
+                                       source="PJSIP trunk [%s] (identify), %s:%d"
+                                       % (category.name, category.path, category.line),
+                                       file=category.path, line=category.line))
+    if "iax2" in channels:
+        cfg = _load_optional(config_dir, "iax.conf", notes)
+        if cfg is not None:
+            for category in cfg.categories:
+                if category.is_template or category.name.lower() == "general":
+                    continue
+                kind = (category.get("type") or "").lower()
+                if kind not in ("user", "friend"):
+                    continue
+                if category.get("secret") or category.get("inkeys") or \
+                        category.get("dbsecret"):
+                    continue
+                ctx = category.get("context")
+                guests.append(dict(context=str(ctx) if ctx else "default", channel="iax2",
+                                   object=category.name,
+                                   source="IAX2 user [%s] without secret, %s:%d"
+                                   % (category.name, category.path, category.line),
+                                   file=category.path, line=category.line))
+    return guests, trunks, notes, sip_general_users
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+def _finding(control, ext, message, chain=None, context=None):
+    return dict(control=control, context=ext.context if ext is not None else context,
+                extension=ext.pattern if ext is not None else None,
+                file=ext.path if ext is not None else None,
+                line=ext.line if ext is not None else None,
+                message=message, chain=list(chain or []))
+
+
+def _chain_text(chain):
+    return " -> ".join(chain)
+
+
+def weak_passcode(code, min_length):
+    """Whether a DISA passcode is weak (never returned, only judged)."""
+    if len(code) < min_length or code in WEAK_PASSCODES or len(set(code)) == 1:
+        return True
+    if code.isdigit():
+        steps = set(int(b) - int(a) for a, b in zip(code, code[1:]))
+        if steps in ({1}, {-1}):
+            return True
+    return False
+
+
+def _disa(ext, min_length):
+    """PBX-DP-003 problem of one DISA priority, or None."""
+    first = split_args(ext.args)[0] if ext.args else ""
+    if first.lower().startswith("no-password") or first == "":
+        return "DISA(no-password): anyone who reaches it gets a dial tone"
+    if first.startswith("/"):
+        return None if os.path.isfile(first) else \
+            "DISA passcode file %s does not exist (passcodes not judged)" % first
+    codes = [c.strip() for c in first.split("|")]
+    if any("$" in c for c in codes):
+        return None
+    weak = sum(1 for c in codes if weak_passcode(c, min_length))
+    if weak:
+        return ("DISA with a weak passcode (shorter than %d, repeated, sequential or common; "
+                "the passcode is not shown)" % min_length)
+    return None
+
+
+def audit_dialplan(plan, guests, trunks, international=None, premium=None, require_pin=False,
+                   disa_min_length=8):
+    """Findings of PBX-DP-001, PBX-DP-002, PBX-DP-003 and PBX-VM-006 (lists of dicts)."""
+    international = pattern_prefixes(international or DEFAULT_INTERNATIONAL)
+    premium = pattern_prefixes(premium or DEFAULT_PREMIUM)
+    findings = []
+    guest_chains = reachable(plan, guests)
+    trunk_chains = reachable(plan, trunks)
+    outside = dict(trunk_chains)
+    outside.update(guest_chains)          # the guest chain is the one worth showing
+
+    for name, context in plan.contexts.items():
+        for pattern, priorities in context.by_pattern().items():
+            kind = toll_kind(pattern, priorities, international, premium)
+            for ext in priorities:
+                app = ext.app_key
+                if name in guest_chains and app in DANGEROUS_APPS:
+                    findings.append(_finding(
+                        "PBX-DP-001", ext,
+                        "%s reachable by unauthenticated callers: %s -> %s,%s %s()"
+                        % (ext.app, _chain_text(guest_chains[name]), pattern, ext.priority,
+                           ext.app), guest_chains[name]))
+                if app == "voicemailmain" and name in outside:
+                    options = split_args(ext.args)[1] if len(split_args(ext.args)) > 1 else ""
+                    no_pin = "s" in options.replace("${", "")
+                    findings.append(_finding(
+                        "PBX-VM-006", ext,
+                        "VoiceMailMain%s reachable from a %s context: %s"
+                        % (" with the s option (no PIN asked)" if no_pin else "",
+                           "guest" if name in guest_chains else "trunk",
+                           _chain_text(outside[name])), outside[name]))
+                if app == "disa":
+                    problem = _disa(ext, disa_min_length)
+                    if problem:
+                        findings.append(_finding("PBX-DP-003", ext, problem,
+                                                 outside.get(name)))
+            if kind is None:
+                continue
+            first = priorities[0]
+            if name in outside:
+                findings.append(_finding(
+                    "PBX-DP-002", first,
+                    "%s route %s reachable from a %s context: %s"
+                    % (kind, pattern, "guest" if name in guest_chains else "trunk",
+                       _chain_text(outside[name])), outside[name]))
+            if require_pin:
+                seen_pin = False
+                for ext in priorities:
+                    if ext.app_key in PIN_APPS:
+                        seen_pin = True
+                    if ext.app_key in DIAL_APPS + ("goto", "gosub", "macro") and not seen_pin:
+                        findings.append(_finding(
+                            "PBX-DP-002", ext,
+                            "%s route %s runs %s without Authenticate() before it"
+                            % (kind, pattern, ext.app)))
+                        break
+    return findings, guest_chains, trunk_chains
+
+
+def running_uid(proc="/proc", name="asterisk"):
+    """``(pid, uid)`` of the first running process called ``name`` (real uid), or None."""
+    try:
+        pids = sorted((int(p) for p in os.listdir(proc) if p.isdigit()))
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(os.path.join(proc, str(pid), "comm")) as handle:
+                if handle.read().strip() != name:
+                    continue
+            with open(os.path.join(proc, str(pid), "status")) as handle:
+                for line in handle:
+                    if line.startswith("Uid:"):
+                        return pid, int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    return None
+
+
+def audit_asterisk_conf(config_dir, runuser_from_service=None, proc="/proc"):
+    """PBX-DP-004 findings and the evidence used (``(findings, evidence)``)."""
+    findings, evidence = [], {}
+    path = os.path.join(config_dir, "asterisk.conf")
+    if not os.path.exists(path):
+        return [dict(control="PBX-DP-004", context=None, extension=None, file=path, line=None,
+                     message="asterisk.conf not found: cannot judge", chain=[])], evidence
+    cfg = load_config(path, config_dir)
+    options = cfg.first("options")
+    get = options.get if options is not None else (lambda _name: None)
+    danger = get("live_dangerously")
+    evidence["live_dangerously"] = str(danger) if danger is not None else None
+    if ast_true(danger):
+        findings.append(dict(control="PBX-DP-004", context=None, extension=None,
+                             file=danger.path, line=danger.line,
+                             message="[options] live_dangerously is true: dialplan functions "
+                                     "like SHELL() may be run from AMI/ARI", chain=[]))
+    runuser, rungroup = get("runuser"), get("rungroup")
+    evidence["runuser"] = str(runuser) if runuser else None
+    evidence["rungroup"] = str(rungroup) if rungroup else None
+    if rungroup is not None and str(rungroup) in ("root", "0"):
+        findings.append(dict(control="PBX-DP-004", context=None, extension=None,
+                             file=rungroup.path, line=rungroup.line,
+                             message="[options] rungroup is root", chain=[]))
+    if runuser:
+        if str(runuser) in ("root", "0"):
+            findings.append(dict(control="PBX-DP-004", context=None, extension=None,
+                                 file=runuser.path, line=runuser.line,
+                                 message="[options] runuser is root", chain=[]))
+        evidence["runuser_source"] = "asterisk.conf"
+        return findings, evidence
+    if runuser_from_service:
+        evidence["runuser_source"] = "runuser_from_service"
+        if runuser_from_service in ("root", "0"):
+            findings.append(dict(control="PBX-DP-004", context=None, extension=None, file=path,
+                                 line=None, message="the service runs Asterisk as root",
+                                 chain=[]))
+        return findings, evidence
+    found = running_uid(proc)
+    if found is not None:
+        evidence["runuser_source"] = "running process %d uid %d" % found
+        if found[1] == 0:
+            findings.append(dict(control="PBX-DP-004", context=None, extension=None, file=path,
+                                 line=None, message="runuser unset and the running Asterisk "
+                                 "(pid %d) runs as root" % found[0], chain=[]))
+        return findings, evidence
+    evidence["runuser_source"] = None
+    findings.append(dict(control="PBX-DP-004", context=None, extension=None, file=path,
+                         line=None, message="[options] runuser unset (Asterisk then runs as "
+                         "root unless started with -U) and no running Asterisk to check; set "
+                         "runuser or tell the audit the service's user (runuser_from_service)",
+                         chain=[]))
+    return findings, evidence

@@ -1,0 +1,573 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""End-to-end tests of ``ansible-playbook pbxsec.hardening.harden`` on real Asterisk.
+
+One fleet of four containers (stock and typical-site Asterisk 16 and 22, from the local test bed
+images) is started once per session and reused, in this order:
+
+1. ``--check --diff -vvv`` on the fresh fleet writes nothing under /etc/asterisk;
+2. its per-host ``changed`` count is the one of the real run (``--diff -vvv``) that follows;
+3. a second real run changes nothing;
+4. no known secret of the images appears in any byte of the output of runs 1 and 2;
+5. broken configuration (each case on its own host, all in one run with a good host): the host
+   fails naming file and line, writes nothing, and the good host completes.
+
+The containers run with ``--network none``: Ansible reaches them through ``docker exec``
+(``community.docker.docker``), so no test traffic leaves a container's loopback. They are
+removed at the end of the session, also when a test fails.
+
+Runs 1 and 2 use the default callback (their whole output is what test 4 searches); their
+per-host counts come from the PLAY RECAP. The other runs use the json callback. Pipelining is
+on (the docker connection supports it): it changes how modules are shipped (one ``docker exec``
+per task instead of several), not what they do.
+
+Run: ``PYTHONPATH=.cache/collections .venv/bin/python -m pytest -q tests/integration``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import time
+import uuid
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS = os.path.join(REPO, ".cache", "collections")
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+PLAYBOOK = "pbxsec.hardening.harden"
+CONFIG_DIR = "/etc/asterisk"
+
+# Fleet member -> image. Keys are also the suffixes of the container names.
+IMAGES = {
+    "a16": "pbxsec/asterisk16:latest",
+    "s16": "pbxsec/asterisk16-site:latest",
+    "a22": "pbxsec/asterisk22:latest",
+    "s22": "pbxsec/asterisk22-site:latest",
+}
+
+FLEET_VARS = {
+    "ansible_connection": "community.docker.docker",
+    "ansible_python_interpreter": "auto_silent",
+    "pbx_become": False,
+    # Test networks only: TEST-NET-2 stands in for the provider; the site trunk is loopback.
+    "pbx_provider_networks": ["198.51.100.0/24"],
+    "pbx_trusted_networks": ["127.0.0.1/32"],
+    "pbx_waivers": {"PBX-VM-004": "stock PINs"},
+}
+
+RUN_TIMEOUT = 600
+
+
+# --------------------------------------------------------------------------------------------
+# Docker and the configuration directory
+# --------------------------------------------------------------------------------------------
+
+def docker(*args, stdin=None, check=True, timeout=120):
+    proc = subprocess.run(("docker",) + args, input=stdin, capture_output=True, timeout=timeout,
+                          check=False)
+    if check and proc.returncode != 0:
+        raise AssertionError("docker %s failed (rc=%d): %s" % (
+            " ".join(args[:4]), proc.returncode, proc.stderr.decode("utf-8", "replace")))
+    return proc
+
+
+def wait_booted(name, timeout=90):
+    deadline = time.monotonic() + timeout
+    while True:
+        proc = docker("exec", name, "asterisk", "-rx", "core waitfullybooted", check=False)
+        if proc.returncode == 0 and b"fully booted" in proc.stdout:
+            return
+        if time.monotonic() > deadline:
+            logs = docker("logs", "--tail", "30", name, check=False)
+            raise AssertionError("Asterisk did not boot in %s: %r %r" % (
+                name, proc.stdout + proc.stderr, logs.stdout + logs.stderr))
+        time.sleep(0.5)
+
+
+def config_tar(name):
+    """/etc/asterisk of a container as tar bytes (contents, modes, owners, mtimes)."""
+    return docker("exec", name, "tar", "-C", CONFIG_DIR, "-cf", "-", ".").stdout
+
+
+def tar_files(tar_bytes):
+    """{relative path: bytes} of the regular files of a config tar."""
+    files = {}
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
+        for member in tar.getmembers():
+            if member.isfile():
+                files[os.path.normpath(member.name)] = tar.extractfile(member).read()
+    return files
+
+
+def manifest(tar_bytes):
+    """{relative path: (type, mode, uid, gid, mtime, sha256 or link target)} of a config tar."""
+    out = {}
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
+        for member in tar.getmembers():
+            if member.isfile():
+                what = hashlib.sha256(tar.extractfile(member).read()).hexdigest()
+            else:
+                what = member.linkname
+            out[os.path.normpath(member.name)] = (
+                member.type.decode(), "%04o" % member.mode, member.uid, member.gid,
+                int(member.mtime), what)
+    return out
+
+
+def manifest_diff(before, after):
+    """Human-readable differences of two manifests (empty when identical)."""
+    lines = []
+    for path in sorted(set(before) | set(after)):
+        if before.get(path) != after.get(path):
+            lines.append("%s: %s -> %s" % (path, before.get(path), after.get(path)))
+    return lines
+
+
+def write_config_file(name, relpath, data):
+    """Overwrite one file of /etc/asterisk in place (owner and mode stay)."""
+    docker("exec", "-i", name, "sh", "-c", 'cat > "$1"', "sh", CONFIG_DIR + "/" + relpath,
+           stdin=data)
+
+
+def restore_config(name, tar_bytes):
+    """Put /etc/asterisk back exactly as in tar_bytes (contents, modes, owners, mtimes)."""
+    docker("exec", "-i", name, "sh", "-c",
+           'find "$1" -mindepth 1 -delete && tar -C "$1" -xpf -', "sh", CONFIG_DIR,
+           stdin=tar_bytes)
+    assert manifest(config_tar(name)) == manifest(tar_bytes), "restore of %s failed" % name
+
+
+# --------------------------------------------------------------------------------------------
+# ansible-playbook
+# --------------------------------------------------------------------------------------------
+
+RECAP_LINE = re.compile(
+    r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+"
+    r"unreachable=(?P<unreachable>\d+)\s+failed=(?P<failures>\d+)\s+skipped=(?P<skipped>\d+)\s+"
+    r"rescued=(?P<rescued>\d+)\s+ignored=(?P<ignored>\d+)\s*$", re.M)
+TASK_HEADER = re.compile(r"^(?:TASK|RUNNING HANDLER) \[(?P<task>.*)\] \*+\s*$")
+CHANGED_LINE = re.compile(r"^changed: \[(?P<host>[^\]]+)\]")
+
+
+class Run:
+    """One ansible-playbook run: return code, output, per-host stats and changed tasks."""
+
+    def __init__(self, args, proc, json_callback):
+        self.args = args
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        text = self.stdout.decode("utf-8", "replace")
+        self.changed_tasks = {}     # host -> [task names], in order
+        self.failed = {}            # host -> [messages of failed results]
+        if json_callback:
+            try:
+                data = json.loads(text)
+            except ValueError as exc:
+                raise AssertionError("no json from ansible-playbook %s (%s): %s %s" % (
+                    " ".join(args), exc, text[-2000:],
+                    self.stderr.decode("utf-8", "replace")[-2000:]))
+            self.stats = data["stats"]
+            for play in data["plays"]:
+                for task in play["tasks"]:
+                    for host, result in task["hosts"].items():
+                        if result.get("changed"):
+                            self.changed_tasks.setdefault(host, []).append(task["task"]["name"])
+                        if result.get("failed") or result.get("unreachable"):
+                            self.failed.setdefault(host, []).append(
+                                "%s: %s" % (task["task"]["name"], result.get("msg", result)))
+        else:
+            recap = text.rfind("PLAY RECAP")
+            assert recap >= 0, "no PLAY RECAP in the output of ansible-playbook %s: %s %s" % (
+                " ".join(args), text[-2000:], self.stderr.decode("utf-8", "replace")[-2000:])
+            self.stats = {}
+            for match in RECAP_LINE.finditer(text, recap):
+                counts = {k: int(v) for k, v in match.groupdict().items() if k != "host"}
+                assert match.group("host") not in self.stats, "host twice in the PLAY RECAP"
+                self.stats[match.group("host")] = counts
+            task = None
+            for line in text[:recap].splitlines():
+                header = TASK_HEADER.match(line)
+                if header:
+                    task = header.group("task")
+                    continue
+                changed = CHANGED_LINE.match(line)
+                if changed:
+                    tasks = self.changed_tasks.setdefault(changed.group("host"), [])
+                    if not tasks or tasks[-1] != task:     # loop items: one task, many lines
+                        tasks.append(task)
+
+    def output(self):
+        return self.stdout + b"\n" + self.stderr
+
+    def describe(self):
+        return "ansible-playbook %s: rc=%d\n%s\n%s" % (
+            " ".join(self.args), self.rc, self.stdout.decode("utf-8", "replace")[-4000:],
+            self.stderr.decode("utf-8", "replace")[-4000:])
+
+
+class Fleet:
+    def __init__(self, names, workdir):
+        self.names = names                  # fleet key -> container (= inventory host) name
+        self.workdir = workdir
+        self.inventory = os.path.join(workdir, "inventory.yml")
+        self.fresh = {}                     # container name -> tar of the image's /etc/asterisk
+        with open(self.inventory, "w", encoding="utf-8") as handle:
+            json.dump({"all": {"children": {"pbx": {
+                "hosts": {name: {} for name in names.values()},
+                "vars": FLEET_VARS}}}}, handle, indent=2)      # JSON is YAML
+
+    @property
+    def hosts(self):
+        return list(self.names.values())
+
+    def manifests(self):
+        return {name: manifest(config_tar(name)) for name in self.hosts}
+
+    def restore_fresh(self):
+        for name in self.hosts:
+            restore_config(name, self.fresh[name])
+
+    def playbook(self, *args, json_callback=False):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_PIPELINING": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "ansible-local"),
+        })
+        if json_callback:
+            env.update({"ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1"})
+        cmd = [ANSIBLE_PLAYBOOK, "-i", self.inventory, PLAYBOOK] + list(args)
+        proc = subprocess.run(cmd, env=env, cwd=self.workdir, capture_output=True,
+                              timeout=RUN_TIMEOUT, check=False)
+        return Run(list(args), proc, json_callback)
+
+
+@pytest.fixture(scope="session")
+def fleet(tmp_path_factory):
+    """Four fresh PBX containers (removed at the end, whatever happens)."""
+    missing = [image for image in IMAGES.values()
+               if docker("image", "inspect", image, check=False).returncode != 0]
+    assert not missing, "test bed images missing (run `make images`): %s" % missing
+    assert os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "pbxsec", "hardening")), \
+        "the collection is not linked into %s (run `make collection`)" % COLLECTIONS
+    prefix = "pbxsec-it-%s" % uuid.uuid4().hex[:8]
+    names = {key: "%s-%s" % (prefix, key) for key in IMAGES}
+    created = []
+    try:
+        for key, image in IMAGES.items():
+            created.append(names[key])
+            docker("run", "-d", "--network", "none", "--label", "org.pbxsec.it=" + prefix,
+                   "--name", names[key], image)
+        for name in created:
+            wait_booted(name)
+        result = Fleet(names, str(tmp_path_factory.mktemp("fleet")))
+        for name in result.hosts:
+            result.fresh[name] = config_tar(name)
+        yield result
+    finally:
+        for name in created:
+            docker("rm", "-f", "-v", name, check=False)
+
+
+# --------------------------------------------------------------------------------------------
+# The runs, in the order the tests use them
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def check_run(fleet):
+    """``--check --diff -vvv`` on the fresh fleet, with the manifests before and after."""
+    before = fleet.manifests()
+    assert before == {name: manifest(tar) for name, tar in fleet.fresh.items()}, \
+        "the fleet is not fresh"
+    run = fleet.playbook("--check", "--diff", "-vvv")
+    return run, before, fleet.manifests()
+
+
+@pytest.fixture(scope="session")
+def real_run(fleet, check_run):
+    """The real run (``--diff -vvv``) right after the check run."""
+    return fleet.playbook("--diff", "-vvv"), fleet.manifests()
+
+
+@pytest.fixture(scope="session")
+def second_run(fleet, real_run):
+    """A second real run (json callback), with the manifests after it."""
+    return fleet.playbook(json_callback=True), fleet.manifests()
+
+
+def assert_completed(run, hosts):
+    for host in hosts:
+        stats = run.stats.get(host)
+        assert stats is not None, "%s missing from the recap of %s" % (host, run.describe())
+        assert stats["failures"] == 0 and stats["unreachable"] == 0, \
+            "%s did not complete: %s\n%s" % (host, run.failed.get(host), run.describe())
+
+
+# --------------------------------------------------------------------------------------------
+# 1-3: check mode, check versus real, idempotence
+# --------------------------------------------------------------------------------------------
+
+def test_check_run_writes_nothing(fleet, check_run):
+    run, before, after = check_run
+    assert run.rc == 0, run.describe()
+    assert_completed(run, fleet.hosts)
+    for host in fleet.hosts:
+        # Every image is non-compliant on purpose: a check run that reports nothing proves nothing.
+        assert run.stats[host]["changed"] > 0, "check run reports no change on fresh %s" % host
+        assert after[host] == before[host], "check run wrote to %s:\n%s" % (
+            host, "\n".join(manifest_diff(before[host], after[host])))
+
+
+def test_check_run_predicts_the_real_run(fleet, check_run, real_run):
+    check, before = check_run[:2]
+    real, after = real_run
+    assert real.rc == 0, real.describe()
+    assert_completed(real, fleet.hosts)
+    mismatches = []
+    for host in fleet.hosts:
+        assert after[host] != before[host], "the real run changed no file on %s" % host
+        predicted, done = check.stats[host]["changed"], real.stats[host]["changed"]
+        if predicted != done:
+            check_tasks = check.changed_tasks.get(host, [])
+            real_tasks = real.changed_tasks.get(host, [])
+            mismatches.append(
+                "%s: check changed=%d, real changed=%d; changed only in the real run: %s; "
+                "only in the check run: %s" % (
+                    host, predicted, done, [t for t in real_tasks if t not in check_tasks],
+                    [t for t in check_tasks if t not in real_tasks]))
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_second_run_changes_nothing(fleet, real_run, second_run):
+    run, after = second_run
+    assert run.rc == 0, run.describe()
+    assert_completed(run, fleet.hosts)
+    assert {host: run.stats[host]["changed"] for host in fleet.hosts} == \
+        {host: 0 for host in fleet.hosts}, run.changed_tasks
+    for host in fleet.hosts:
+        assert after[host] == real_run[1][host], "second run wrote to %s:\n%s" % (
+            host, "\n".join(manifest_diff(real_run[1][host], after[host])))
+
+
+# --------------------------------------------------------------------------------------------
+# 4: no secret in any byte of the output
+# --------------------------------------------------------------------------------------------
+#
+# The secrets are read from the fresh images' /etc/asterisk (active lines only, `;` comments
+# stripped): values of secret, password, md5secret, remotesecret, md5_cred and dbpass options,
+# the secret of `register =>` lines and the PINs of voicemail mailbox lines
+# (`MAILBOX => PIN,...` in voicemail*.conf). The *public text* of the configuration is every
+# byte of it with those values cut out: comments, option names, Asterisk's documentation
+# samples (`;secret=blah`, `;authpassword=password`), which diffs and -vvv results may show.
+# Rule for searching the secrets:
+#
+# - values shorter than 4 characters (the site's `100`, `101`) are skipped: they are extension
+#   and mailbox numbers, section names, counts and line numbers all over any output;
+# - a value is *distinctive* when it has a letter and is no token of the public text (`kiwi123`,
+#   `thegrouch`, ...). A distinctive value must not occur anywhere in the output, as any
+#   substring;
+# - every other value (all-digit PINs and secrets such as `4242`, `1234`, `1000`, which also
+#   occur as mailbox numbers, pids, timestamps and sizes; ordinary words such as `password`)
+#   must not occur in a credential context: as a whole token after a credential-like key
+#   (a word containing secret, pass, pin, cred or auth) and `=`, `=>`, `:` or blanks, quoted or
+#   not; or as the PIN of a mailbox line (`DIGITS => [-]VALUE`). A context match that is
+#   verbatim in the public text (a commented sample such as `;authpassword=password`) is that
+#   text, not a leak.
+
+CREDENTIAL_OPTION = re.compile(
+    r"^\s*(secret|password|md5secret|remotesecret|md5_cred|dbpass|dbpassword)\s*=>?\s*(.*)$", re.I)
+REGISTER_LINE = re.compile(r"^\s*register\s*=>\s*(\S+)", re.I)
+MAILBOX_LINE = re.compile(r"^\s*([\w-]+)\s*=>\s*([^,]*)")
+TOKEN = re.compile(rb"[A-Za-z0-9]+")
+
+
+def strip_comment(line):
+    return re.split(r"(?<!\\);", line, maxsplit=1)[0]
+
+
+def credential_values(relpath, text):
+    """(line number, value span start, value) of every credential of an active config line."""
+    found = []
+    voicemail = os.path.basename(relpath).startswith("voicemail")
+    section = ""
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = strip_comment(raw).rstrip()
+        header = re.match(r"^\s*\[([^\]]*)\]", line)
+        if header:
+            section = header.group(1).lower()
+            continue
+        match = CREDENTIAL_OPTION.match(line)
+        if match:
+            found.append((lineno, match.group(2).strip().strip('"')))
+            continue
+        match = REGISTER_LINE.match(line)
+        if match:
+            spec = match.group(1).split("://", 1)[-1].rsplit("@", 1)[0]
+            parts = spec.split(":")
+            if len(parts) > 1:
+                found.append((lineno, parts[1]))
+            continue
+        if voicemail and section not in ("general", "zonemessages"):
+            match = MAILBOX_LINE.match(line)
+            if match:
+                found.append((lineno, match.group(2).strip().lstrip("-*")))
+    return [(lineno, value) for lineno, value in found if value]
+
+
+def fleet_secrets(fleet):
+    """{value: [where]} of the fresh fleet, and its public text (bytes, values cut out)."""
+    secrets, public = {}, []
+    for host, tar_bytes in fleet.fresh.items():
+        for relpath, data in sorted(tar_files(tar_bytes).items()):
+            values = credential_values(relpath, data.decode("utf-8", "replace"))
+            by_line = {}
+            for lineno, value in values:
+                secrets.setdefault(value, []).append("%s:%s:%d" % (host, relpath, lineno))
+                by_line.setdefault(lineno, []).append(value.encode("utf-8"))
+            for lineno, line in enumerate(data.split(b"\n"), 1):
+                for value in by_line.get(lineno, ()):
+                    line = line.replace(value, b"\0")
+                public.append(line)
+    return secrets, b"\n".join(public)
+
+
+def secret_hits(output, value, distinctive, public):
+    """Where `value` shows in `output` (bytes), as the rule above says."""
+    raw = re.escape(value.encode("utf-8"))
+    context = re.compile(
+        rb"(?i)(?:[a-z0-9_-]*(?:secret|pass|pin|cred|auth)[a-z0-9_-]*\\?[\"']?"
+        rb"(?:[ \t]*(?:=>?|:)[ \t]*|[ \t]+(?:is[ \t]+)?)\\?[\"']?"
+        rb"|(?<![A-Za-z0-9])\d+[ \t]*=>[ \t]*-?)" + raw + rb"\Z")
+    hits = []
+    for match in re.finditer(raw, output):
+        start, end = match.span()
+        if not distinctive:
+            if re.match(rb"[A-Za-z0-9_-]", output[end:end + 1]):
+                continue                                # part of a longer token
+            found = context.search(output[max(0, start - 80):end])
+            if found is None or found.group(0) in public:
+                continue
+        hits.append(output[max(0, start - 60):end + 20])
+    return hits
+
+
+def test_no_secret_in_output(fleet, check_run, real_run):
+    secrets, public = fleet_secrets(fleet)
+    tokens = set(TOKEN.findall(public))
+    # The extraction must find the images' known secrets, or the search below proves nothing.
+    for known in ("4242", "kiwi123", "1234", "password", "1000"):
+        assert known in secrets, "secret %r not found in the images: %s" % (known, sorted(secrets))
+    skipped = sorted(v for v in secrets if len(v) < 4)
+    searched = {v: (not v.isdigit() and v.encode("utf-8") not in tokens)
+                for v in secrets if len(v) >= 4}
+    print("secrets skipped (shorter than 4): %s; distinctive: %s; in credential context only: %s"
+          % (skipped, sorted(v for v, d in searched.items() if d),
+             sorted(v for v, d in searched.items() if not d)))
+    assert "kiwi123" in [v for v, d in searched.items() if d]
+    runs = {"check run": check_run[0], "real run": real_run[0]}
+    for label, run in runs.items():
+        assert b"PLAY RECAP" in run.stdout, run.describe()
+        # -vvv --diff really showed diffs of the credential-bearing site files.
+        assert b"voicemail_site.conf" in run.output() and b"+++ after" in run.output(), label
+    leaks = []
+    for label, run in runs.items():
+        output = run.output()
+        for value, distinctive in sorted(searched.items()):
+            for hit in secret_hits(output, value, distinctive, public):
+                leaks.append("%s: %r (from %s) in ...%r..." % (
+                    label, value, secrets[value][0], hit))
+    assert not leaks, "secrets in the output:\n" + "\n".join(leaks)
+
+
+# --------------------------------------------------------------------------------------------
+# 5: broken configuration fails its host, writes nothing, and spares the others
+# --------------------------------------------------------------------------------------------
+#
+# All three cases run in one playbook run, each on its own fresh (restored) host, with the
+# fourth host (typical-site Asterisk 22, fresh) as the good one.
+
+BAD_INPUTS = {
+    # case: (fleet member, file, how to break it)
+    "sip-syntax-error": ("a16", "sip.conf", "append"),
+    "missing-include": ("a22", "pjsip.conf", "include"),
+    "non-utf8-included-file": ("s16", "sip_site.conf", "latin1"),
+}
+GOOD_HOST = "s22"
+
+
+def break_file(data, how):
+    """(broken bytes, line of the fault)."""
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    if how == "append":
+        broken = data + b"[general\n"              # no closing bracket
+        return broken, broken.count(b"\n")
+    if how == "include":
+        broken = data + b'#include "pbxsec-it-missing.conf"\n'
+        return broken, broken.count(b"\n")
+    if how == "latin1":
+        lines = data.split(b"\n")
+        index = next(i for i, line in enumerate(lines) if line.startswith(b"useragent="))
+        lines[index] += b"   ; caf\xe9 (Latin-1)"
+        return b"\n".join(lines), index + 1
+    raise ValueError(how)
+
+
+@pytest.fixture(scope="session")
+def bad_input_run(fleet):
+    """One run over the fleet, three hosts broken as BAD_INPUTS says; then the fleet is fresh."""
+    fleet.restore_fresh()
+    faults = {}
+    try:
+        for case, (member, relpath, how) in BAD_INPUTS.items():
+            host = fleet.names[member]
+            broken, line = break_file(tar_files(fleet.fresh[host])[relpath], how)
+            write_config_file(host, relpath, broken)
+            faults[case] = (host, CONFIG_DIR + "/" + relpath, line)
+        before = fleet.manifests()
+        run = fleet.playbook(json_callback=True)
+        after = fleet.manifests()
+    finally:
+        fleet.restore_fresh()
+    return run, faults, before, after
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_fails_its_host_and_writes_nothing(bad_input_run, case):
+    run, faults, before, after = bad_input_run
+    host, path, line = faults[case]
+    assert run.rc != 0, run.describe()
+    stats = run.stats.get(host)
+    assert stats is not None and stats["failures"] >= 1, "%s did not fail:\n%s" % (
+        host, run.describe())
+    assert stats["unreachable"] == 0
+    messages = run.failed.get(host, [])
+    print("%s (%s): %s" % (case, host, messages))
+    named = re.compile(re.escape(path) + r"(?::| line |, line )%d\b" % line)
+    assert any(named.search(m) for m in messages), \
+        "no failure of %s names %s line %d: %s" % (host, path, line, messages)
+    assert after[host] == before[host], "%s was written after failing:\n%s" % (
+        host, "\n".join(manifest_diff(before[host], after[host])))
+
+
+def test_bad_input_spares_the_good_host(fleet, bad_input_run):
+    run, before, after = bad_input_run[0], bad_input_run[2], bad_input_run[3]
+    good = fleet.names[GOOD_HOST]
+    assert_completed(run, [good])
+    assert run.stats[good]["ok"] > 0 and run.stats[good]["changed"] > 0, run.stats[good]
+    assert after[good] != before[good], "the good host was not hardened"
