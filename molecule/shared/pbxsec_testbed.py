@@ -7,6 +7,8 @@ same scenario by its name on the scenario's own Docker network: test traffic nev
 test bed.
 """
 
+import base64
+import contextlib
 import json
 import os
 
@@ -70,3 +72,27 @@ def was_rejected(result):
 
 def inventory_name(host):
     return host.backend.host
+
+
+def hardened(host):
+    """Whether the host is one the playbook hardened (group pbx), not an unhardened control."""
+    return "pbx" in host.ansible.get_variables()["group_names"]
+
+
+def cli(host, command):
+    """Output of an Asterisk CLI command on the host."""
+    return host.check_output('asterisk -rx "%s"' % command)
+
+
+@contextlib.contextmanager
+def appended(host, path, text, reload):
+    """Append ``text`` to ``path`` in the container and reload; restore both afterwards."""
+    host.check_output("cp -p %s %s.pbxsec-test" % (path, path))
+    try:
+        host.check_output("printf '%%s' %s | base64 -d >> %s"
+                          % (base64.b64encode(text.encode()).decode(), path))
+        cli(host, reload)
+        yield
+    finally:
+        host.check_output("mv -f %s.pbxsec-test %s" % (path, path))
+        cli(host, reload)

@@ -1,34 +1,25 @@
-"""Asterisk 16: PBX-SIP-003..006, PBX-NET-005 (chan_sip user agent), PBX-IAX-001/002.
+"""Asterisk 16: PBX-SIP-003..006, PBX-NET-005 (chan_sip user agent). IAX: shared/tests/test_iax.py.
 
 Every test runs on the hardened hosts (group ``pbx``) and on the unhardened control (group
 ``control``), where it must see the control fail. Where Debian's stock configuration is already
-compliant (autocreatepeer, allowoverlap, IAX2 auth), the control test writes the non-compliant
+compliant (autocreatepeer, allowoverlap), the control test writes the non-compliant
 setting into the control container, proves the probe sees it, and restores the file.
 Trunk checks need the typical-site image (the ``kiwi-trunk`` peer); they skip where it is absent.
 """
 
 import base64
-import contextlib
 import json
 import os
 import re
 
 import pytest
 
-from pbxsec_testbed import was_rejected
+from pbxsec_testbed import appended, cli, hardened, was_rejected
 
 testinfra_hosts = ["pbx", "control"]
 
 PROBE = os.path.join(os.environ.get("MOLECULE_PROJECT_DIRECTORY", "."), "tests", "tools",
                      "sip_probe.py")
-
-
-def hardened(host):
-    return "pbx" in host.ansible.get_variables()["group_names"]
-
-
-def cli(host, command):
-    return host.check_output('asterisk -rx "%s"' % command)
 
 
 def sip_settings(host):
@@ -40,20 +31,6 @@ def trunk(host):
     if "not found" in out:
         pytest.skip("no kiwi-trunk peer on this image (typical-site image only)")
     return out
-
-
-@contextlib.contextmanager
-def appended(host, path, text, reload):
-    """Append ``text`` to ``path`` in the container and reload; restore both afterwards."""
-    host.check_output("cp -p %s %s.pbxsec-test" % (path, path))
-    try:
-        host.check_output("printf '%%s' %s | base64 -d >> %s"
-                          % (base64.b64encode(text.encode()).decode(), path))
-        cli(host, reload)
-        yield
-    finally:
-        host.check_output("mv -f %s.pbxsec-test %s" % (path, path))
-        cli(host, reload)
 
 
 def test_pbx_sip_003_autocreatepeer_off(host):
@@ -109,36 +86,3 @@ def test_pbx_sip_006_invite_from_trunk_address_outside_provider_networks(host):
         assert result["final"] == 403, result
     else:
         assert 100 in result["responses"] and not was_rejected(result), result
-
-
-def iax_users(host):
-    return cli(host, "iax2 show users")
-
-
-def test_pbx_iax_001_guest_user_removed(host):
-    out = iax_users(host)
-    if hardened(host):
-        assert not re.search(r"^guest\s", out, re.M), out
-        assert "-no secret-" not in out, out
-    else:
-        assert re.search(r"^guest\s+-no secret-", out, re.M), out
-
-
-def _plaintext_users(out):
-    """IAX2 users whose Authen bitmask has IAX_AUTH_PLAINTEXT (1)."""
-    found = []
-    for line in out.splitlines()[1:]:
-        match = re.match(r"^(\S+)\s+.*?\s(\d{15})\s", line)
-        if match and int(match.group(2)) & 1:
-            found.append(match.group(1))
-    return found
-
-
-def test_pbx_iax_002_no_plaintext_auth(host):
-    if hardened(host):
-        assert _plaintext_users(iax_users(host)) == []
-        return
-    with appended(host, "/etc/asterisk/iax.conf",
-                  "\n[pbxsec-test]\ntype=user\nsecret=Zq8sLm2Qp7x93\nauth=md5,plaintext\n",
-                  "iax2 reload"):
-        assert "pbxsec-test" in _plaintext_users(iax_users(host))

@@ -1,20 +1,18 @@
-"""Asterisk 22: PBX-PJS-002..004, PBX-NET-005 (PJSIP user_agent), PBX-IAX-001/002.
+"""Asterisk 22: PBX-PJS-002..004, PBX-NET-005 (PJSIP user_agent). IAX: shared/tests/test_iax.py.
 
 Every test runs on the hardened hosts (group ``pbx``) and on the unhardened control (group
 ``control``, the typical-site image), where it must see the control fail. Where the site is
-already compliant (allow_unauthenticated_options, IAX2 auth), the control test writes the
+already compliant (allow_unauthenticated_options), the control test writes the
 non-compliant setting into the control container, proves the probe sees it, and restores the file.
 Trunk checks need the ``kiwi-trunk`` endpoint (typical-site image); they skip where it is absent.
 """
 
-import base64
-import contextlib
 import json
 import re
 
 import pytest
 
-from pbxsec_testbed import inventory_name, was_rejected
+from pbxsec_testbed import appended, cli, hardened, inventory_name, was_rejected
 
 testinfra_hosts = ["pbx", "control"]
 
@@ -33,14 +31,6 @@ print(json.dumps(p.probe(sys.argv[1], 5060, '0044201234567', 6)))
 """
 
 
-def hardened(host):
-    return "pbx" in host.ansible.get_variables()["group_names"]
-
-
-def cli(host, command):
-    return host.check_output('asterisk -rx "%s"' % command)
-
-
 def endpoint(host, name="kiwi-trunk"):
     out = cli(host, "pjsip show endpoint %s" % name)
     if "Unable to find object" in out:
@@ -52,20 +42,6 @@ def option(out, name):
     match = re.search(r"^[ \t]*%s[ \t]*:[ \t]*(.*?)[ \t]*$" % re.escape(name), out, re.M)
     assert match, "%s not shown" % name
     return match.group(1)
-
-
-@contextlib.contextmanager
-def appended(host, path, text, reload):
-    """Append ``text`` to ``path`` in the container and reload; restore both afterwards."""
-    host.check_output("cp -p %s %s.pbxsec-test" % (path, path))
-    try:
-        host.check_output("printf '%%s' %s | base64 -d >> %s"
-                          % (base64.b64encode(text.encode()).decode(), path))
-        cli(host, reload)
-        yield
-    finally:
-        host.check_output("mv -f %s.pbxsec-test %s" % (path, path))
-        cli(host, reload)
 
 
 def test_pbx_net_005_pjsip_user_agent_hides_version(host):
@@ -110,36 +86,3 @@ def test_pbx_pjs_003_unauthenticated_options_refused(host):
 def test_pbx_pjs_004_trunk_endpoint_refuses_subscriptions(host):
     expected = "false" if hardened(host) else "true"
     assert option(endpoint(host), "allow_subscribe") == expected
-
-
-def iax_users(host):
-    return cli(host, "iax2 show users")
-
-
-def test_pbx_iax_001_guest_user_removed(host):
-    out = iax_users(host)
-    if hardened(host):
-        assert not re.search(r"^guest\s", out, re.M), out
-        assert "-no secret-" not in out, out
-    else:
-        assert re.search(r"^guest\s+-no secret-", out, re.M), out
-
-
-def _plaintext_users(out):
-    """IAX2 users whose Authen bitmask has IAX_AUTH_PLAINTEXT (1)."""
-    found = []
-    for line in out.splitlines()[1:]:
-        match = re.match(r"^(\S+)\s+.*?\s(\d{15})\s", line)
-        if match and int(match.group(2)) & 1:
-            found.append(match.group(1))
-    return found
-
-
-def test_pbx_iax_002_no_plaintext_auth(host):
-    if hardened(host):
-        assert _plaintext_users(iax_users(host)) == []
-        return
-    with appended(host, "/etc/asterisk/iax.conf",
-                  "\n[pbxsec-test]\ntype=user\nsecret=Zq8sLm2Qp7x93\nauth=md5,plaintext\n",
-                  "iax2 reload"):
-        assert "pbxsec-test" in _plaintext_users(iax_users(host))
