@@ -10,8 +10,8 @@ SHELL := /bin/bash
 VENV := .venv
 COLLECTIONS := $(CURDIR)/.cache/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/pbxsec/hardening
-IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site attacker
-SCENARIOS := asterisk16 asterisk22
+IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site attacker freepbx16
+SCENARIOS := asterisk16 asterisk22 network freepbx decommission
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -20,7 +20,7 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help demo test unit lint sanity integration molecule images engine venv collection clean
+.PHONY: help demo test bench unit lint sanity integration molecule images engine venv collection clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,10 @@ demo: venv collection images ## Containerised PBXs: audit, attack, harden, attac
 
 test: unit lint sanity integration molecule ## Every test: unit and property tests, lint, sanity, playbook end to end, Molecule
 	@echo "make test: all gates passed"
+
+bench: venv collection images ## Benchmarks: audit vs ping on N stock PBXs (N=20), engine throughput
+	tests/bench/bench_audit.sh
+	python tests/bench/bench_engine.py
 
 unit: venv collection ## Engine and module tests (pytest, hypothesis)
 	python -m pytest tests/unit

@@ -76,7 +76,25 @@ def inventory_name(host):
 
 def hardened(host):
     """Whether the host is one the playbook hardened (group pbx), not an unhardened control."""
-    return "pbx" in host.ansible.get_variables()["group_names"]
+    return "pbx" in host.ansible.get_variables().get("group_names", [])
+
+
+def _in_group(host, group, why):
+    if group not in host.ansible.get_variables().get("group_names", []):
+        pytest.skip(why)
+    return host
+
+
+@pytest.fixture
+def hardened_host(host):
+    """The host under test when the playbook hardened it (group pbx); skip the others."""
+    return _in_group(host, "pbx", "hardened PBXs only")
+
+
+@pytest.fixture
+def control_host(host):
+    """The host under test when it is an unhardened control (group control); skip the others."""
+    return _in_group(host, "control", "unhardened control host only")
 
 
 def cli(host, command):

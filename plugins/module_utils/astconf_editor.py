@@ -253,9 +253,10 @@ def _affected(cfg, target):
 # --- the planner -------------------------------------------------------------------------------
 
 class _Planner:
-    def __init__(self, cfg, section, writable, override_file):
+    def __init__(self, cfg, section, writable, override_file, section_type=None):
         self.cfg = cfg
         self.section = section
+        self.section_type = section_type
         self.section_b = _check_section(section)
         self.is_writable = _writable_check(cfg, writable)
         self.override = None
@@ -264,7 +265,7 @@ class _Planner:
             if not os.path.isabs(override):
                 override = os.path.join(cfg.config_dir, override)
             self.override = os.path.normpath(override)
-        self.category = cfg.first(section)
+        self.category = cfg.first(section, section_type)
 
     def writable(self, source):
         if self.override is not None and source.key == os.path.realpath(self.override):
@@ -476,7 +477,7 @@ def _shown(values, multiple):
 
 
 def plan_option(cfg, section, option, value=None, state="present", multiple=False,
-                writable=None, override_file=None):
+                writable=None, override_file=None, section_type=None):
     """Plan making ``option`` in the first ``section`` of ``cfg`` have ``value`` (or be absent).
 
     :param cfg: a :class:`~astconf_model.Config` from :func:`load_config`.
@@ -493,6 +494,8 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
     :param writable: glob patterns of files that may be edited (relative ones are relative to
         the config dir); None means every file.
     :param override_file: where a new assignment goes when it cannot go elsewhere.
+    :param section_type: only a category whose ``type`` is this (PJSIP: ``[100]`` may be an
+        endpoint and an auth); None means the first category of that name.
     :returns: :class:`EditPlan`.
     :raises AsteriskConfigError: no verified edit achieves the wanted state (nothing to write).
     """
@@ -505,7 +508,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
         value_b = _check_value(value)
     if value_b is None and (state == "present" or multiple):
         _fail(None, "a value is required")
-    planner = _Planner(cfg, section, writable, override_file)
+    planner = _Planner(cfg, section, writable, override_file, section_type)
     category = planner.category
     old_values = _values(category, option_b)
     plan = EditPlan(cfg, _shown(old_values, multiple))
@@ -518,7 +521,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
             return plan
 
         def check(new):
-            cat = new.first(section)
+            cat = new.first(section, section_type)
             if cat is None:
                 return "[%s] would not exist" % section
             if category is not None and cat.index != category.index:
@@ -598,7 +601,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
     expected = [v for v in old_values if v != value_b] if multiple else []
 
     def check_absent(new):
-        cat = new.first(section)
+        cat = new.first(section, section_type)
         if cat is None or cat.index != category.index:
             return "[%s] would no longer be the same category" % section
         values = _values(cat, option_b)
@@ -612,7 +615,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
         _fail(category, "cannot remove %s from [%s]: %s" % (option, section, why))
     for statement in _unique(statements):
         plan.actions.append("%s:%d: removed %s" % (statement.path, statement.line, option))
-    plan.after = _shown(_values(new.first(section), option_b), multiple)
+    plan.after = _shown(_values(new.first(section, section_type), option_b), multiple)
     return planner.finish(plan, edits, {}, new)
 
 
@@ -649,7 +652,7 @@ def _run(planner, plan, candidates, check, section, option, shown_value, multipl
             reasons.append("%s: %s" % (label, why))
             continue
         plan.actions.append("%s: %s = %s" % (label, option, shown_value))
-        plan.after = _shown(_values(new.first(section), option_b), multiple)
+        plan.after = _shown(_values(new.first(section, planner.section_type), option_b), multiple)
         return planner.finish(plan, edits, created, new)
     where = planner.category if planner.category is not None else _Where(planner.cfg.root_path, 0)
     _fail(where, "cannot make %s = %s in [%s]: %s" % (

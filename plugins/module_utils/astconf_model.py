@@ -366,6 +366,12 @@ def _regex(pattern):
         return None
 
 
+def _type_of(category):
+    """The folded first ``type`` of a category (its own or inherited), or None."""
+    found = category.get_first("type")
+    return fold(str(found).strip()) if found is not None else None
+
+
 def does_category_match(category, name, match, sep):
     """``does_category_match()``: name (ASCII case-insensitive, empty matches all) and filter.
 
@@ -436,6 +442,7 @@ class Config:
         self.root_path = root_path
         self.config_dir = config_dir
         self.categories = []
+        self._named = {}            # folded name -> its categories in order (lookups by name)
         self.statements = []
         self.files = {}
         self.loads = []
@@ -457,12 +464,17 @@ class Config:
         """Fatal errors inside included files (each dropped the rest of its file)."""
         return [d for d in self.diagnostics if d.level == "error"]
 
-    def first(self, name):
+    def first(self, name, kind=None):
         """The category ``ast_category_get(cfg, name, NULL)`` returns: the first non-template
-        category with that name (ASCII case-insensitive), or None."""
+        category with that name (ASCII case-insensitive), or None.
+
+        With ``kind``, the first such category whose (first) ``type`` is ``kind``
+        (case-insensitive), as PJSIP's sorcery picks an object: ``[100]`` may be both an
+        endpoint and an auth."""
         key = fold(name)
-        for category in self.categories:
-            if does_category_match(category, key, None, 0x2C):
+        for category in self._named.get(key, ()):
+            if does_category_match(category, key, None, 0x2C) and (
+                    kind is None or _type_of(category) == fold(kind)):
                 return category
         return None
 
@@ -470,8 +482,8 @@ class Config:
         """Every category with that name, in order (duplicates are separate categories);
         templates only when ``templates`` is True."""
         key = fold(name)
-        return [c for c in self.categories
-                if (not key or c.key == key) and (templates or not c.template)]
+        named = self._named.get(key, ()) if key else self.categories
+        return [c for c in named if templates or not c.template]
 
     def category_names(self):
         """Names as ``ast_category_browse()`` lists them: non-templates, in order, repeated."""
@@ -519,7 +531,7 @@ class Config:
 
     def category_get_sep(self, name, match, sep):
         """``category_get_sep(cfg, name, match, sep, 0)``."""
-        for category in self.categories:
+        for category in self._named.get(name.lower(), ()) if name else self.categories:
             if does_category_match(category, name, match, sep):
                 return category
         return None
@@ -527,6 +539,7 @@ class Config:
     def append_category(self, category):
         category.index = len(self.categories)
         self.categories.append(category)
+        self._named.setdefault(category.key, []).append(category)
         self.current = category
 
     def _count(self, number):

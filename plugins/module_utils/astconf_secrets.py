@@ -51,10 +51,10 @@ class Finding:
     """One credential that breaks the policy (or a missing one, for endpoints without auth)."""
 
     __slots__ = ("control", "object", "kind", "file", "line", "reasons", "config", "section",
-                 "option", "rotatable", "why_not_rotatable")
+                 "section_type", "option", "rotatable", "why_not_rotatable")
 
     def __init__(self, control, obj, kind, where, reasons, config, option=None,
-                 rotatable=False, why_not=None):
+                 rotatable=False, why_not=None, section_type=None):
         self.control = control
         self.object = obj
         self.kind = kind
@@ -63,6 +63,7 @@ class Finding:
         self.reasons = list(reasons)
         self.config = config
         self.section = obj
+        self.section_type = section_type
         self.option = option
         self.rotatable = rotatable
         self.why_not_rotatable = None if rotatable else why_not
@@ -191,8 +192,8 @@ def _objects(cfg, skip=("general",)):
     return [c for c in cfg.categories if not c.template and c.name.lower() not in skip]
 
 
-def _first(cfg, category):
-    return cfg.first(category.name) is category
+def _first(cfg, category, kind=None):
+    return cfg.first(category.name, kind) is category
 
 
 def _value(category, option, default=None):
@@ -325,14 +326,14 @@ def _pjsip_auth_finding(cfg, category, inbound, policy):
         return []
     if category.name.lower() not in inbound:
         rotatable, why = False, "not an inbound auth of any endpoint (provider credential?): change it with the provider"
-    elif not _first(cfg, category):
-        rotatable, why = False, ("another [%s] comes first (asterisk_config edits the first "
-                                 "section of a name): rotate it by hand" % category.name)
+    elif not _first(cfg, category, "auth"):
+        rotatable, why = False, ("another [%s] of type auth comes first (asterisk_config edits "
+                                 "the first auth of a name): rotate it by hand" % category.name)
     else:
         rotatable, why = True, None
     where = value if value is not None else category
     return [Finding("PBX-SEC-002", category.name, "pjsip auth", where, reasons, cfg.root_path,
-                    "password", rotatable, why)]
+                    "password", rotatable, why, section_type="auth")]
 
 
 def iax_findings(cfg, policy):

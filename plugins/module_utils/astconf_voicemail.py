@@ -331,9 +331,15 @@ class Mailbox:
     def line(self):
         return self.variable.line
 
+    @property
+    def object(self):
+        """``mailbox@context``, as app_voicemail names a mailbox."""
+        return "%s@%s" % (self.name, self.context)
+
     def report(self):
         """What may be shown about it: never the PIN."""
-        return dict(mailbox=self.name, context=self.context, file=self.path, line=self.line)
+        return dict(mailbox=self.name, context=self.context, object=self.object, file=self.path,
+                    line=self.line)
 
 
 def mailboxes(cfg):
@@ -608,6 +614,22 @@ class _Session:
         if edits:
             self.cfg = self.apply_edits(edits)
 
+    def mailbox_pins(self, pins, changes):
+        edits = {}
+        for box, pin in _pin_targets(self.cfg, pins):
+            if ast_strip(box.pin) == ast_strip(pin):
+                continue
+            statement = box.variable.statement
+            start_i, end_i = statement.parsed.value_span
+            pstart, pend = mailbox_fields(statement.lex.text[start_i:end_i])[0]
+            edits.setdefault(statement.source.key, []).append(
+                _text_edit_to_file(statement, start_i + pstart, start_i + pend, pin))
+            changes.append(dict(mailbox=box.name, context=box.context, file=box.path,
+                                line=box.line, options=["pin"]))
+            self.actions.append("%s:%d: mailbox %s: new PIN" % (box.path, box.line, box.object))
+        if edits:
+            self.cfg = self.apply_edits(edits)
+
     def mailbox_options(self, remove, set_, add_missing, changes):
         edits = {}
         for statement in mailbox_statements(self.cfg):
@@ -630,6 +652,32 @@ class _Session:
             self.cfg = self.apply_edits(edits)
 
 
+def _pin_targets(cfg, pins):
+    """``[(Mailbox, new PIN bytes)]`` for ``pins`` (``{"box@context": pin}``, contexts
+    case-insensitive); raises when a mailbox is missing or its line is a template's."""
+    wanted = {}
+    for name, pin in pins.items():
+        box, _sep, context = name.partition("@")
+        wanted[(box, fold(context or "default"))] = (name, pin.encode("utf-8")
+                                                     if isinstance(pin, str) else pin)
+    targets = []
+    for box in mailboxes(cfg):
+        found = wanted.get((box.name, fold(box.context)))
+        if found is None:
+            continue
+        if not box.variable.own:
+            raise AsteriskConfigError(box.path, box.line, "mailbox %s comes from a template that "
+                                      "other contexts may inherit: change its PIN by hand"
+                                      % box.object)
+        targets.append((box, found[1]))
+    missing = set(name for name, _pin in wanted.values()) - set(
+        wanted[(box.name, fold(box.context))][0] for box, _pin in targets)
+    if missing:
+        raise AsteriskConfigError(cfg.root_path, 0, "no such mailbox: %s (nothing written)"
+                                  % ", ".join(sorted(missing)))
+    return targets
+
+
 def _check_mailboxes_after(cfg, remove, set_):
     remove_keys = set(fold(name) for name in remove)
     wanted = dict((fold(name), value.encode("utf-8") if isinstance(value, str) else value)
@@ -650,7 +698,7 @@ def _check_mailboxes_after(cfg, remove, set_):
 
 
 def plan_voicemail(cfg, general=None, general_min=None, general_max=None,
-                   mailbox_options_absent=(), mailbox_options=None, add_missing=False):
+                   mailbox_options_absent=(), mailbox_options=None, add_missing=False, pins=None):
     """Plan the voicemail.conf edits.
 
     :param general: ``{option: value or None}`` for ``[general]`` (None removes every
@@ -661,6 +709,7 @@ def plan_voicemail(cfg, general=None, general_min=None, general_max=None,
     :param mailbox_options_absent: option names removed from every mailbox's options.
     :param mailbox_options: ``{name: value}`` given to every mailbox item of that name (added to
         mailboxes that lack it only with ``add_missing``).
+    :param pins: ``{"box@context": new PIN}``: the first field of those mailbox lines.
     :returns: :class:`VoicemailPlan`.
     :raises AsteriskConfigError: an edit cannot be made safely (nothing is to be written).
     """
@@ -687,6 +736,8 @@ def plan_voicemail(cfg, general=None, general_min=None, general_max=None,
     remove = list(mailbox_options_absent or ())
     # Edits that keep line numbers first, so that every reported line is a line of the files as
     # they are now: mailbox lines, then [general] values, then removals, then additions.
+    if pins:
+        session.mailbox_pins(pins, plan.mailbox_changes)
     if remove or mailbox_options:
         session.mailbox_options(remove, mailbox_options or {}, add_missing, plan.mailbox_changes)
     for name, wanted, ok in rules:
@@ -706,6 +757,10 @@ def plan_voicemail(cfg, general=None, general_min=None, general_max=None,
                                       "wanted (nothing written)" % name)
     if remove or mailbox_options:
         _check_mailboxes_after(session.cfg, remove, mailbox_options)
+    for box, pin in _pin_targets(session.cfg, pins or {}):
+        if ast_strip(box.pin) != ast_strip(pin):
+            raise AsteriskConfigError(box.path, box.line, "mailbox %s would not have its new PIN "
+                                      "(nothing written)" % box.object)
     new = session.cfg
     # Nothing but voicemail contexts and [general] may differ.
     shape_before = [(c.key, c.template) for c in cfg.categories]

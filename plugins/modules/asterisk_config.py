@@ -43,6 +43,13 @@ options:
       - Name of the section (category), without brackets, for example V(general).
     type: str
     required: true
+  section_type:
+    description:
+      - Only a section whose C(type) is this one (case-insensitive), for configurations where
+        one name is several objects, such as PJSIP's C([100]) endpoint and C([100]) auth.
+      - Without it the first section of that name counts, as for every other configuration file.
+      - Not used when O(option) is omitted (section removal).
+    type: str
   option:
     description:
       - Option name (case-insensitive, as in Asterisk).
@@ -149,6 +156,15 @@ EXAMPLES = r"""
     section: monitoring
     option: secret
     value: "{{ pbx_ami_monitoring_secret }}"
+    secret: true
+
+- name: PBX-SEC-002 | PATCH | Rotate the password of the auth [100], not of the endpoint [100]
+  pbxsec.hardening.asterisk_config:
+    path: /etc/asterisk/pjsip.conf
+    section: "100"
+    section_type: auth
+    option: password
+    value: "{{ pbx_phone_100_password }}"
     secret: true
 
 - name: PBX-SIP-001 | AUDIT | Would anything change?
@@ -269,6 +285,7 @@ def argument_spec(secret=False):
         path=dict(type="path", required=True),
         config_dir=dict(type="path"),
         section=dict(type="str", required=True),
+        section_type=dict(type="str"),
         option=dict(type="str"),
         value=dict(type="str", no_log=secret),
         state=dict(type="str", default="present", choices=["present", "absent"]),
@@ -310,7 +327,7 @@ def main():
             ("state", "present", ("option", "value")),
             ("multiple", True, ("option", "value")),
         ],
-        required_by={"value": "option", "override_file": "option"},
+        required_by={"value": "option", "override_file": "option", "section_type": "option"},
     )
     params = module.params
     secret = params["secret"]
@@ -326,7 +343,8 @@ def main():
             plan = plan_option(cfg, params["section"], option, params["value"],
                                state=params["state"], multiple=params["multiple"],
                                writable=params["writable"],
-                               override_file=params["override_file"])
+                               override_file=params["override_file"],
+                               section_type=params["section_type"])
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
     refuse_errors(module, cfg, params["strict"])

@@ -54,6 +54,19 @@ options:
     elements: str
     choices: [sip, pjsip, iax2]
     default: [sip, pjsip, iax2]
+  closed_entry_points:
+    description:
+      - Unauthenticated entry points that the same run closes before Asterisk reloads, left out
+        of the judgement so that a check mode run predicts the real one.
+      - V(sip_guest) the chan_sip C([general] context) (replaced by a context that hangs up),
+        V(pjsip_anonymous) the PJSIP C(anonymous) endpoint (removed, its identifier not
+        loaded), V(iax2_guests) IAX2 users without a secret (removed).
+      - The P(pbxsec.hardening.dialplan#role) role passes those the P(pbxsec.hardening.sip#role)
+        role and its own guest context fix close in the same play.
+    type: list
+    elements: str
+    choices: [sip_guest, pjsip_anonymous, iax2_guests]
+    default: []
   controls:
     description:
       - Controls to judge; the others are reported as C(skipped).
@@ -233,12 +246,22 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 )
 
 
+# What each closed_entry_points choice leaves out of the guest entry points.
+CLOSED_ENTRY_POINTS = {
+    "sip_guest": lambda entry: entry["channel"] == "sip",
+    "pjsip_anonymous": lambda entry: entry["channel"] == "pjsip",
+    "iax2_guests": lambda entry: entry["channel"] == "iax2",
+}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             config_dir=dict(type="path", default="/etc/asterisk"),
             channels=dict(type="list", elements="str", default=["sip", "pjsip", "iax2"],
                           choices=["sip", "pjsip", "iax2"]),
+            closed_entry_points=dict(type="list", elements="str", default=[],
+                                     choices=list(CLOSED_ENTRY_POINTS)),
             controls=dict(type="list", elements="str", default=list(CONTROLS),
                           choices=list(CONTROLS)),
             international_patterns=dict(type="list", elements="str",
@@ -258,6 +281,9 @@ def main():
     try:
         plan = load_dialplan(extensions, config_dir)
         guests, trunks, notes, sip_users = entry_points(config_dir, params["channels"])
+        guests = [entry for entry in guests
+                  if not any(CLOSED_ENTRY_POINTS[name](entry)
+                             for name in params["closed_entry_points"])]
         findings, guest_chains, trunk_chains = audit_dialplan(
             plan, guests, trunks, params["international_patterns"], params["premium_patterns"],
             params["require_pin"], params["disa_min_length"])

@@ -157,6 +157,12 @@ findings:
       description: Section to edit.
       type: str
       sample: "100"
+    section_type:
+      description:
+        - The C(type) that picks the section when one name is several PJSIP objects (the
+          O(pbxsec.hardening.asterisk_config#module:section_type) to pass); null otherwise.
+      type: str
+      sample: auth
     option:
       description: Option that holds the credential.
       type: str

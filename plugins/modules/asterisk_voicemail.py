@@ -78,10 +78,19 @@ options:
         are padded with empty ones).
     type: bool
     default: false
+  pins:
+    description:
+      - 'New PINs, by mailbox: V({"1234@default": "80613927"}) (a mailbox without C(@context) is
+        in C(default)). The first field of each mailbox line is replaced; the rest of the line
+        (name, e-mail, options, comment) is kept.'
+      - Each new PIN must be digits and must not break O(pin_policy), or nothing is written.
+      - A mailbox line that comes from a template is refused (other contexts would change too).
+      - Never shown in any result, diff or log.
+    type: dict
+    default: {}
   pin_policy:
     description:
-      - What makes a mailbox PIN weak. Used only to report, in RV(weak_pins); PINs are never
-        changed by this module.
+      - What makes a mailbox PIN weak, reported in RV(weak_pins) and refused in O(pins).
     type: dict
     default: {}
     suboptions:
@@ -114,7 +123,8 @@ notes:
   - Mailboxes are read from every non-template category except C([general]), C([zonemessages]) and
     the C(aliasescontext) category; mailboxes defined in users.conf (C(hasvoicemail=yes)) or in
     realtime are not covered.
-  - PINs are not rotated by this module; that needs a secret store (a later release).
+  - The module makes no PIN up; the P(pbxsec.hardening.secrets#role) role generates them, keeps
+    them in the operator's secret store and passes them in O(pins).
 seealso:
   - module: pbxsec.hardening.asterisk_config
 """
@@ -211,7 +221,8 @@ weak_pins:
   returned: always
   type: list
   elements: dict
-  sample: [{mailbox: "1234", context: default, file: /etc/asterisk/voicemail.conf, line: 447}]
+  sample: [{mailbox: "1234", context: default, object: "1234@default",
+            file: /etc/asterisk/voicemail.conf, line: 447}]
 exec_directives:
   description: C(path:line) of every C(#exec) line of the tree (never run by this module).
   returned: always
@@ -238,6 +249,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import (
     mailboxes,
     mask_pins,
+    pin_problems,
     plan_voicemail,
     weak_pins,
 )
@@ -253,6 +265,7 @@ def argument_spec():
         mailbox_options_absent=dict(type="list", elements="str", default=[]),
         mailbox_options=dict(type="dict", default={}),
         mailbox_options_add=dict(type="bool", default=False),
+        pins=dict(type="dict", default={}, no_log=True),
         pin_policy=dict(type="dict", default={}, options=dict(
             min_length=dict(type="int", default=6),
             forbid_mailbox=dict(type="bool", default=True),
@@ -289,6 +302,21 @@ def _bounds(module, name, mapping):
     return out
 
 
+def _new_pins(module, pins, policy):
+    """``pins`` as strings, after refusing any that is not digits or breaks ``policy``."""
+    out = {}
+    for mailbox, pin in (pins or {}).items():
+        pin = to_native(pin)
+        if not pin.isdigit():
+            module.fail_json(msg="pins: the new PIN of %s is not all digits" % mailbox)
+        problems = pin_problems(pin, mailbox, policy)
+        if problems:
+            module.fail_json(msg="pins: the new PIN of %s is weak (%s)"
+                             % (mailbox, ", ".join(problems)))
+        out[to_native(mailbox)] = pin
+    return out
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
@@ -299,6 +327,7 @@ def main():
     policy = params["pin_policy"] or {}
     if policy.get("min_length") is not None and policy["min_length"] < 1:
         module.fail_json(msg="pin_policy.min_length must be at least 1")
+    pins = _new_pins(module, params["pins"], policy)
 
     try:
         cfg = load_config(params["path"], params["config_dir"])
@@ -310,7 +339,7 @@ def main():
                               general_max=general_max,
                               mailbox_options_absent=params["mailbox_options_absent"],
                               mailbox_options=mailbox_options,
-                              add_missing=params["mailbox_options_add"])
+                              add_missing=params["mailbox_options_add"], pins=pins)
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
 

@@ -100,6 +100,7 @@ build_site() {
 for name in "$@"; do
     case $name in
         *-site) build_site "$name" "${name%-site}" ;;
+        freepbx16) build_site "$name" asterisk16 ;;
         *) build_base "$name" ;;
     esac
 done

@@ -4,6 +4,7 @@
 #   tests/sanity/run-sanity.sh                      # every sanity test ansible-test 2.19 has
 #   tests/sanity/run-sanity.sh --test pylint        # extra arguments go to ansible-test sanity
 #   VENV=/path/to/venv tests/sanity/run-sanity.sh   # another tool venv (default: <repo>/.venv)
+#   SANITY_WORK=/path tests/sanity/run-sanity.sh    # another work copy (default: <repo>/.cache/sanity)
 #
 # What it does, in order:
 #   1. Makes sure the tool venv (pins in requirements-dev.txt) and the OS bits exist: git, ensurepip
@@ -31,7 +32,7 @@ set -euo pipefail
 PYTHON_VERSION=3.11
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 VENV="${VENV:-$ROOT/.venv}"
-WORK="$ROOT/.cache/sanity"
+WORK="${SANITY_WORK:-$ROOT/.cache/sanity}"
 
 # "name|reason" pairs; each becomes `--skip-test name` and a printed line.
 SKIP_TESTS=()

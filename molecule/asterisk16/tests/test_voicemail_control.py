@@ -8,13 +8,8 @@ from pbxsec_testbed import voicemail_check
 
 
 # Stock Asterisk 16 leaves dialout, callback and operator unset (compliant by default), but not
-# minpassword (0) and its stock PIN is weak: the control must fail PBX-VM-005 and PBX-VM-004.
+# minpassword (0): the control must fail PBX-VM-005 (its weak PINs: shared/tests/test_secrets.py).
 def test_pbx_vm_005_control_is_not_compliant(control):
     result = voicemail_check(control, general_min={"minpassword": 6}, general_max={"maxlogins": 3})
     assert result["changed"] is True
     assert result["general_before"]["minpassword"] == []
-
-
-def test_pbx_vm_004_control_has_weak_pins(control):
-    found = ["%s@%s" % (w["mailbox"], w["context"]) for w in voicemail_check(control)["weak_pins"]]
-    assert "1234@default" in found

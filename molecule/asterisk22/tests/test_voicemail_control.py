@@ -37,8 +37,3 @@ def test_pbx_vm_003_control_is_not_compliant(control):
 def test_pbx_vm_005_control_is_not_compliant(control):
     result = voicemail_check(control, general_min={"minpassword": 6})
     assert result["changed"] is True
-
-
-def test_pbx_vm_004_control_has_weak_pins(control):
-    found = ["%s@%s" % (w["mailbox"], w["context"]) for w in voicemail_check(control)["weak_pins"]]
-    assert {"1234@default", "100@default", "101@default"} <= set(found)

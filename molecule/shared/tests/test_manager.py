@@ -15,24 +15,6 @@ AMI_PORT, HTTP_PORT, HTTPS_PORT = 5038, 8088, 8089
 DANGEROUS_WRITE = ("system", "command", "originate")
 
 
-def _groups(host):
-    return host.ansible.get_variables().get("group_names", [])
-
-
-@pytest.fixture
-def hardened(host):
-    if "pbx" not in _groups(host):
-        pytest.skip("hardened PBXs only")
-    return host
-
-
-@pytest.fixture
-def control(host):
-    if "control" not in _groups(host):
-        pytest.skip("unhardened control host only")
-    return host
-
-
 def listeners(host, port):
     """Local addresses (hex, as in /proc/net/tcp) listening on a TCP port."""
     out = host.run("cat /proc/net/tcp /proc/net/tcp6 2>/dev/null").stdout
@@ -62,22 +44,22 @@ def acl_rules(text):
 
 # --- hardened -------------------------------------------------------------------------------
 
-def test_pbx_ami_001_ami_off_or_bound_to_localhost(hardened):
-    out = hardened.check_output('asterisk -rx "manager show settings"')
+def test_pbx_ami_001_ami_off_or_bound_to_localhost(hardened_host):
+    out = hardened_host.check_output('asterisk -rx "manager show settings"')
     if re.search(r"Manager \(AMI\):\s+No\b", out):
         return
     assert re.search(r"TCP Bindaddress:\s+127\.0\.0\.1:\d+", out), out
     assert re.search(r"TLS Bindaddress:\s+(Disabled|127\.0\.0\.1:\d+)", out), out
 
 
-def test_pbx_ami_001_nothing_listens_on_ami_ports_beyond_loopback(hardened):
+def test_pbx_ami_001_nothing_listens_on_ami_ports_beyond_loopback(hardened_host):
     for port in (AMI_PORT, 5039):
-        assert set(listeners(hardened, port)) <= LOOPBACK, port
+        assert set(listeners(hardened_host, port)) <= LOOPBACK, port
 
 
-def test_pbx_ami_002_every_user_is_denied_all_but_localhost(hardened):
-    for user in ami_users(hardened):
-        out = hardened.check_output('asterisk -rx "manager show user %s"' % user)
+def test_pbx_ami_002_every_user_is_denied_all_but_localhost(hardened_host):
+    for user in ami_users(hardened_host):
+        out = hardened_host.check_output('asterisk -rx "manager show user %s"' % user)
         rules = acl_rules(out)
         assert ("deny", "0.0.0.0/0.0.0.0") in rules, (user, out)
         last_deny = max(i for i, rule in enumerate(rules) if rule == ("deny", "0.0.0.0/0.0.0.0"))
@@ -86,60 +68,60 @@ def test_pbx_ami_002_every_user_is_denied_all_but_localhost(hardened):
                    for rule in rules[last_deny + 1:]), (user, out)
 
 
-def test_pbx_ami_002_no_user_may_run_commands_or_originate(hardened):
-    for user in ami_users(hardened):
-        out = hardened.check_output('asterisk -rx "manager show user %s"' % user)
+def test_pbx_ami_002_no_user_may_run_commands_or_originate(hardened_host):
+    for user in ami_users(hardened_host):
+        out = hardened_host.check_output('asterisk -rx "manager show user %s"' % user)
         write = re.search(r"write perm:\s*(\S*)", out).group(1).split(",")
         assert not set(write) & set(DANGEROUS_WRITE), (user, write)
 
 
-def test_pbx_http_001_http_server_off_or_bound_to_localhost(hardened):
-    out = hardened.check_output('asterisk -rx "http show status"')
+def test_pbx_http_001_http_server_off_or_bound_to_localhost(hardened_host):
+    out = hardened_host.check_output('asterisk -rx "http show status"')
     assert "Server Disabled" in out or re.search(r"Bound to 127\.0\.0\.1:\d+", out), out
     for port in (HTTP_PORT, HTTPS_PORT):
-        assert set(listeners(hardened, port)) <= LOOPBACK, port
+        assert set(listeners(hardened_host, port)) <= LOOPBACK, port
 
 
-def test_pbx_http_001_server_name_hidden(hardened):
-    out = hardened.check_output('asterisk -rx "http show status"')
+def test_pbx_http_001_server_name_hidden(hardened_host):
+    out = hardened_host.check_output('asterisk -rx "http show status"')
     assert re.search(r"^Server: *$", out, re.MULTILINE), out
 
 
-def test_pbx_fs_001_config_dirs_0750_files_0640_group_asterisk(hardened):
-    out = hardened.check_output(
+def test_pbx_fs_001_config_dirs_0750_files_0640_group_asterisk(hardened_host):
+    out = hardened_host.check_output(
         r"find /etc/asterisk ! -type l \( \( -type d ! -perm 0750 \) -o \( -type f ! -perm 0640 \)"
         r" -o ! -group asterisk \) -print")
     assert out == "", out
 
 
-def test_pbx_fs_001_keys_0600(hardened):
-    if not hardened.file("/var/lib/asterisk/keys").exists:
+def test_pbx_fs_001_keys_0600(hardened_host):
+    if not hardened_host.file("/var/lib/asterisk/keys").exists:
         pytest.skip("no key directory on this host")
-    out = hardened.check_output(
+    out = hardened_host.check_output(
         r"find /var/lib/asterisk/keys -type f \( ! -perm 0600 -o ! -group asterisk \) -print")
     assert out == "", out
 
 
-def test_pbx_fs_001_asterisk_still_reads_its_config(hardened):
-    out = hardened.check_output('asterisk -rx "module reload manager"')
+def test_pbx_fs_001_asterisk_still_reads_its_config(hardened_host):
+    out = hardened_host.check_output('asterisk -rx "module reload manager"')
     assert "reloaded successfully" in out or "Module 'manager'" in out, out
-    assert "fully booted" in hardened.check_output('asterisk -rx "core waitfullybooted"')
+    assert "fully booted" in hardened_host.check_output('asterisk -rx "core waitfullybooted"')
 
 
 # --- control: the stock settings these controls exist for -----------------------------------
 
-def test_pbx_http_001_control_stock_server_name_gives_asterisk_away(control):
-    out = control.check_output('asterisk -rx "http show status"')
+def test_pbx_http_001_control_stock_server_name_gives_asterisk_away(control_host):
+    out = control_host.check_output('asterisk -rx "http show status"')
     assert re.search(r"^Server: Asterisk", out, re.MULTILINE), out
 
 
-def test_pbx_fs_001_control_stock_config_dir_is_open_to_others(control):
-    assert control.file("/etc/asterisk").mode & 0o007, oct(control.file("/etc/asterisk").mode)
+def test_pbx_fs_001_control_stock_config_dir_is_open_to_others(control_host):
+    assert control_host.file("/etc/asterisk").mode & 0o007, oct(control_host.file("/etc/asterisk").mode)
 
 
-def test_pbx_ami_001_control_stock_debian_binds_ami_to_localhost_already(control):
+def test_pbx_ami_001_control_stock_debian_binds_ami_to_localhost_already(control_host):
     # Not a failure of the control: Debian's manager.conf ships bindaddr = 127.0.0.1, so AMI-001
     # is proven on stock only by the role's own run (see roles/manager/README.md); Asterisk's
     # default without that line is 0.0.0.0. This documents the stock state the tests start from.
-    out = control.check_output('asterisk -rx "manager show settings"')
+    out = control_host.check_output('asterisk -rx "manager show settings"')
     assert re.search(r"TCP Bindaddress:\s+127\.0\.0\.1:5038", out), out

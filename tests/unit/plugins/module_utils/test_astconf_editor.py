@@ -258,3 +258,24 @@ def test_bad_section_or_value_refused(astconf_tree, section, value):
 def test_lines_carrying():
     data = b"[s]\nsecret=1\n;secret=2\n SECRET => 3 ; c\nsecretary=4\n"
     assert lines_carrying(data, "secret") == {2, 4}
+
+
+PJSIP_SHARED_NAME = (
+    "[100]\ntype=endpoint\nauth=100\ncontext=internal\n"
+    "[100]\ntype=auth\nusername=100\npassword=100\n")
+
+
+def test_section_type_edits_the_auth_not_the_endpoint_of_the_same_name(astconf_tree):
+    root = astconf_tree({"pjsip.conf": PJSIP_SHARED_NAME})
+    cfg = load_config(str(root / "pjsip.conf"))
+    plan = plan_option(cfg, "100", "password", "N3wSecretValue9", section_type="auth")
+    assert after(plan, "pjsip.conf") == PJSIP_SHARED_NAME.replace(
+        "password=100", "password=N3wSecretValue9").encode()
+    assert plan_option(cfg, "100", "password", "x").changes[0].after.count(b"password=") == 2
+
+
+def test_section_type_that_matches_no_section_writes_nothing(astconf_tree):
+    root = astconf_tree({"pjsip.conf": PJSIP_SHARED_NAME})
+    cfg = load_config(str(root / "pjsip.conf"))
+    with pytest.raises(AsteriskConfigError, match=r"\[100\] would not exist"):
+        plan_option(cfg, "100", "password", "N3wSecretValue9", section_type="aor")

@@ -265,3 +265,11 @@ def test_ast_false(value):
 @pytest.mark.parametrize("value", [None, "", " yes", "yes ", "2", "nat", "oui", "ＹＥＳ"])
 def test_neither_true_nor_false(value):
     assert not ast_true(value) and not ast_false(value)
+
+
+def test_first_of_a_type_skips_other_objects_and_templates_of_that_name(load):
+    cfg = load("[100]\ntype=endpoint\n[base](!)\ntype=auth\n[100](!)\ntype=auth\n"
+               "[100](base)\nusername=100\n[100]\ntype=AUTH\nusername=second\n")
+    assert cfg.first("100").get("type") == "endpoint"
+    assert cfg.first("100", "auth").get("username") == "100"   # type inherited from [base]
+    assert cfg.first("100", "aor") is None

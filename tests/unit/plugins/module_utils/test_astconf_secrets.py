@@ -106,8 +106,19 @@ def test_pbx_sec_002_pjsip_auths_and_endpoints(astconf_tree):
                      ("trunk-auth", "password")]
     byname = {(f.object, f.option): f for f in found}
     assert byname[("200-auth", "password")].rotatable
-    assert not byname[("201", "password")].rotatable          # the endpoint [201] comes first
+    assert byname[("201", "password")].rotatable              # the auth [201], picked by type
+    assert byname[("201", "password")].section_type == "auth"
     assert not byname[("trunk-auth", "password")].rotatable   # outbound only
+
+
+def test_pbx_sec_002_second_auth_of_a_name_is_not_rotatable(astconf_tree):
+    conf = astconf_tree({"pjsip.conf": (
+        "[300]\ntype=endpoint\nauth=300\n"
+        "[300]\ntype=auth\nusername=300\npassword=Strong1Strong2x\n"
+        "[300]\ntype=auth\nusername=300\npassword=300\n")})
+    found = audit_dir(str(conf), POLICY)[0]
+    assert [(f.object, f.rotatable) for f in found] == [("300", False)]
+    assert "auth comes first" in found[0].why_not_rotatable
 
 
 def test_pbx_sec_003_004_005_iax_ami_ari(astconf_tree):

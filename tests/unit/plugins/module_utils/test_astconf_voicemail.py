@@ -173,7 +173,7 @@ def test_mailboxes_and_weak_pins_of_the_site_overlay(astconf_tree):
     found = weak_pins(cfg)
     assert [(w["mailbox"], w["context"], w["line"]) for w in found] == [
         ("1234", "default", 10), ("100", "default", 9), ("101", "default", 10)]
-    assert set(found[0]) == {"mailbox", "context", "file", "line"}
+    assert set(found[0]) == {"mailbox", "context", "object", "file", "line"}
 
 
 def test_aliases_context_is_not_mailboxes(astconf_tree):

@@ -105,3 +105,22 @@ def test_controls_option_skips(astconf_tree, run):
 def test_missing_extensions_conf_fails(tmp_path, run):
     result = run({"config_dir": str(tmp_path)})
     assert result["failed"] is True and "extensions.conf" in result["msg"]
+
+
+IAX = "[general]\n[guest]\ntype=user\ncontext=public\n"
+PJSIP = "[anonymous]\ntype=endpoint\ncontext=public\n"
+
+
+@pytest.mark.parametrize("closed, entries", [
+    ([], ["sip", "pjsip", "iax2"]),
+    (["pjsip_anonymous", "iax2_guests"], ["sip"]),
+    (["sip_guest", "pjsip_anonymous", "iax2_guests"], []),
+])
+def test_closed_entry_points_are_left_out(astconf_tree, run, closed, entries):
+    root = _tree(astconf_tree, **{"iax.conf": IAX, "pjsip.conf": PJSIP})
+    result = run({"config_dir": str(root), "closed_entry_points": closed})
+    assert [entry["channel"] for entry in result["entry_points"]] == entries
+    dp_001 = [f for f in result["findings"] if f["control"] == "PBX-DP-001"]
+    assert bool(dp_001) is bool(entries)
+    # The trunk context is no guest entry point: PBX-DP-002 holds whatever is closed.
+    assert [f["extension"] for f in result["findings"] if f["control"] == "PBX-DP-002"] == ["_00."]

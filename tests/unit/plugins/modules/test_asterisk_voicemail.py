@@ -119,7 +119,9 @@ def test_weak_pins_are_reported_without_the_pins(astconf_tree, run):
             for w in result["weak_pins"]] == [
         ("1234", "default", "voicemail.conf", 10), ("100", "default", "voicemail_site.conf", 9),
         ("101", "default", "voicemail_site.conf", 10), ("3001", "other", "voicemail.conf", 15)]
-    assert all(set(w) == {"mailbox", "context", "file", "line"} for w in result["weak_pins"])
+    assert all(set(w) == {"mailbox", "context", "object", "file", "line"}
+               for w in result["weak_pins"])
+    assert result["weak_pins"][3]["object"] == "3001@other"
     relaxed = run({"path": str(root / "voicemail.conf"), "pin_policy": {"min_length": 4,
                                                                         "forbid_repeated": False}})
     assert [w["mailbox"] for w in relaxed["weak_pins"]] == ["101"]
@@ -165,3 +167,52 @@ def test_backup(astconf_tree, run):
     assert len(result["backup_files"]) == 1
     with open(result["backup_files"][0], "rb") as handle:
         assert handle.read() == b"[general]\noperator=yes\n"
+
+
+NEW_PINS = {"1234@default": "80613927", "3001@OTHER": "52719836", "100": "61835294"}
+
+
+def test_pins_replace_only_the_pin_field_check_mode_predicts_and_nothing_is_shown(
+        astconf_tree, run, run_verbose):
+    root = tree(astconf_tree)
+    args = {"path": str(root / "voicemail.conf"), "pins": NEW_PINS}
+    before = snapshot(root)
+    outputs = [run_verbose(args, check=True)]
+    assert snapshot(root) == before
+    result = run(args)
+    assert result["changed"] is True
+    assert sorted((c["mailbox"], c["options"]) for c in result["mailbox_changes"]) == [
+        ("100", ["pin"]), ("1234", ["pin"]), ("3001", ["pin"])]
+    assert [w["object"] for w in result["weak_pins"]] == ["101@default"]
+    stock = (root / "voicemail.conf").read_text()
+    assert "1234 => 80613927,Example Mailbox,root@localhost\n" in stock
+    assert "3001 => 52719836,Short,,,callback=other\n" in stock
+    assert "100 => 61835294,Reception,,,dialout=from-internal|callback=from-internal\n" in \
+        (root / "voicemail_site.conf").read_text()
+    assert stock.replace("80613927", "4242").replace("52719836", "86420") == STOCK
+    outputs.append(run_verbose(args))
+    text = "\n".join(outputs)
+    for pin in PINS + list(NEW_PINS.values()):
+        assert hits(text, pin) == [], pin
+    assert run(args, check=True)["changed"] is False
+
+
+@pytest.mark.parametrize("pins, message", [
+    ({"1234@default": "12345678"}, "the new PIN of 1234@default is weak (sequential)"),
+    ({"1234@default": "80 61"}, "the new PIN of 1234@default is not all digits"),
+    ({"999@default": "80613927"}, "no such mailbox: 999@default"),
+])
+def test_bad_new_pins_write_nothing(astconf_tree, run, pins, message):
+    root = tree(astconf_tree)
+    before = snapshot(root)
+    result = run({"path": str(root / "voicemail.conf"), "pins": pins})
+    assert result["failed"] is True and message in result["msg"]
+    assert snapshot(root) == before
+
+
+def test_pin_of_a_template_mailbox_is_refused(astconf_tree, run):
+    root = astconf_tree({"voicemail.conf": "[boxes](!)\n1 => 4242,A\n[default](boxes)\n"})
+    result = run({"path": str(root / "voicemail.conf"), "pins": {"1@default": "80613927"}})
+    assert result["failed"] is True
+    assert result["msg"] == "%s:2: mailbox 1@default comes from a template that other " \
+        "contexts may inherit: change its PIN by hand" % (root / "voicemail.conf")

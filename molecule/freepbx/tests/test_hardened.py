@@ -1,0 +1,64 @@
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Hardened FreePBX-layout host: controls proven live, FreePBX's generated files untouched, its
+settings changed in its database."""
+
+import re
+
+import pytest
+
+from freepbx_bed import SIP_PORTS, generated_changes, invite, setting
+from pbxsec_testbed import cli, was_rejected
+
+testinfra_hosts = ["pbx"]
+
+
+def test_freepbx_detected(host):
+    facts = host.ansible("pbxsec.hardening.asterisk_facts", check=True, become=False)
+    assert facts["ansible_facts"]["asterisk"]["freepbx"]["detected"]
+
+
+def test_pbx_sip_001_live_setting_disallows_guests(host):
+    assert re.search(r"Allow unknown access:\s+No\b", cli(host, "sip show settings"))
+
+
+def test_pbx_sip_004_live_setting_no_overlap(host):
+    assert re.search(r"Allow overlap dialing:\s+No\b", cli(host, "sip show settings"))
+
+
+def test_pbx_net_005_user_agent_hidden(host):
+    assert re.search(r"User Agent:\s+PBX$", cli(host, "sip show settings"), re.M)
+
+
+@pytest.mark.parametrize("port", SIP_PORTS)
+def test_pbx_sip_001_pbx_pjs_001_anonymous_invite_is_rejected(host, attacker, port):
+    result = invite(attacker, host, port)
+    assert was_rejected(result), result
+
+
+def test_pbx_ami_001_bound_to_loopback(host):
+    assert re.search(r"TCP Bindaddress:\s+127\.0\.0\.1:5038", cli(host, "manager show settings"))
+
+
+def test_pbx_http_001_server_off(host):
+    assert "Server Disabled" in cli(host, "http show status")
+
+
+def test_generated_files_untouched(host):
+    assert generated_changes(host) == []
+
+
+def test_changes_are_in_the_custom_files(host):
+    general = host.file("/etc/asterisk/sip_general_custom.conf").content_string
+    assert re.search(r"^allowguest\s*=\s*no$", general, re.M)
+    post = host.file("/etc/asterisk/sip_custom_post.conf").content_string
+    assert "[provider-out](+)" in post
+    assert "[general](+)" in host.file("/etc/asterisk/manager_custom.conf").content_string
+
+
+def test_pbx_sip_001_freepbx_allow_sip_guests_off(host):
+    assert setting(host, "sipsettings", "keyword", "data", "allowguest").strip() == "no"
+
+
+def test_pbx_pjs_001_freepbx_allow_anonymous_off(host):
+    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "No"

@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Action of ``pbxsec.hardening.pbx_report``: the reports are built and written by the controller
+itself (no module process, nothing sent to a host); a relative ``dest`` is relative to the
+directory ansible-playbook runs in."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from ansible.plugins.action import ActionBase
+from ansible_collections.pbxsec.hardening.plugins.module_utils import report_model
+from ansible_collections.pbxsec.hardening.plugins.module_utils.report_files import (
+    ARGUMENT_SPEC,
+    planned_files,
+    write_files,
+)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        generated = args["generated"] or datetime.datetime.now(datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        report = report_model.build(args["results"], args["unreachable"], args["failed"],
+                                    generated)
+        dest = os.path.abspath(os.path.expanduser(args["dest"]))
+        try:
+            paths, changed = write_files(dest, planned_files(report, args["formats"]),
+                                         self._task.check_mode)
+        except OSError as exc:
+            result.update(failed=True, msg="cannot write the reports in %s: %s" % (dest, exc))
+            return result
+        result.update(changed=changed, files=paths, compliant=report["compliant"],
+                      totals=report["totals"],
+                      noncompliant=[h["name"] for h in report["hosts"]
+                                    if h["status"] != "compliant"])
+        return result

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""IPv4 address sets for the audit: networks as the operator gives them, Asterisk's
+``permit``/``deny`` lists (``ast_append_ha()``/``ast_apply_ha()`` of main/acl.c) and the one
+question both the ACL and the firewall checks ask: which addresses outside the allowed networks
+get through?
+
+Answers are exact: the IPv4 space is cut at every boundary any rule or allowed network has, and
+one address of each piece is tried (every address of a piece is treated alike)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+SPACE_END = 2 ** 32
+
+
+def network(text):
+    """An IPv4 network from ``a.b.c.d``, ``a.b.c.d/len`` or ``a.b.c.d/m.m.m.m`` (host bits are
+    ignored, as Asterisk masks them); None for IPv6 or anything else."""
+    try:
+        return ipaddress.IPv4Network(str(text).strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def networks(texts):
+    """The IPv4 networks of a list of strings; raises ValueError naming the first bad one."""
+    out = []
+    for text in texts:
+        net = network(text)
+        if net is None:
+            raise ValueError("not an IPv4 network: %r" % (text,))
+        out.append(net)
+    return out
+
+
+def inside(address, nets):
+    return any(address in net for net in nets)
+
+
+def interval(net):
+    return int(net.network_address), int(net.broadcast_address) + 1
+
+
+def leaks(admits, boundaries, allowed):
+    """Addresses outside ``allowed`` that ``admits(address)`` lets through.
+
+    :param admits: function of an :class:`ipaddress.IPv4Address` returning True when let in.
+    :param boundaries: ints where the rules' answer may change (first address of a network,
+        the address after its last one).
+    :param allowed: the networks that may get through.
+    :returns: the first address of each piece of the space that leaks (a list of str).
+    """
+    cuts = set([0] + [b for b in boundaries if 0 <= b < SPACE_END])
+    for net in allowed:
+        cuts.update(b for b in interval(net) if b < SPACE_END)
+    found = []
+    for start in sorted(cuts):
+        address = ipaddress.IPv4Address(start)
+        if not inside(address, allowed) and admits(address):
+            found.append(str(address))
+    return found
+
+
+class HostAcl:
+    """An Asterisk ``permit``/``deny`` list in order (``deny`` first lines included).
+
+    ``add(sense, value)`` takes the option name and value as written; a value may list several
+    comma-separated addresses and a leading ``!`` inverts one.  IPv6 entries never match an IPv4
+    address and are kept aside in ``ipv6``; values that are not addresses go to ``unknown``.
+    """
+
+    def __init__(self):
+        self.rules = []         # (allow: bool, negated: bool, IPv4Network)
+        self.ipv6 = []
+        self.unknown = []
+
+    def add(self, sense, value):
+        for item in str(value).split(","):
+            text = item.strip()
+            negated = text.startswith("!")
+            text = text[1:].strip() if negated else text
+            if not text:
+                continue
+            net = network(text)
+            if net is None:
+                (self.ipv6 if ":" in text else self.unknown).append(text)
+                continue
+            self.rules.append((sense.lower() == "permit", negated, net))
+
+    def admits(self, address):
+        """``ast_apply_ha()``: allowed unless the last matching rule denies."""
+        allowed = True
+        for allow, negated, net in self.rules:
+            if (address in net) != negated:
+                allowed = allow
+        return allowed
+
+    def leaks(self, allowed):
+        return leaks(self.admits, [b for _a, _n, net in self.rules for b in interval(net)],
+                     allowed)
+
+
+def category_acl(category):
+    """The :class:`HostAcl` of a category's ``permit``/``deny`` lines, in order."""
+    acl = HostAcl()
+    for name, value in category.items():
+        if name.lower() in ("permit", "deny"):
+            acl.add(name, value)
+    return acl

@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Dialplan controls PBX-DP-001..004 and PBX-VM-006 through ``astconf_dialplan`` (the same
+reachability and toll-route analysis the dialplan role enforces with), for the channel drivers
+that are loaded only."""
+
+from __future__ import annotations
+
+import os
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
+    audit_asterisk_conf,
+    audit_dialplan,
+    entry_points,
+    load_dialplan,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
+    Outcome,
+    finding,
+)
+
+CONTROLS = ("PBX-DP-001", "PBX-DP-002", "PBX-DP-003", "PBX-VM-006")
+NO_PROCESSES = "/nonexistent/proc"      # live=false: the running Asterisk is not looked at
+
+
+def loaded_channels(host):
+    return tuple(channel for channel in CHANNELS if host.channel_loaded(channel))
+
+
+def entries(host):
+    """``(guests, trunks, notes, sip_general_users)`` of the loaded channel drivers."""
+    return host.remember("entry_points",
+                         lambda: entry_points(host.config_dir, loaded_channels(host)))
+
+
+def asterisk_conf(host):
+    """``(findings, evidence)`` of PBX-DP-004 (live: the running Asterisk's user counts)."""
+    return host.remember("asterisk_conf", lambda: audit_asterisk_conf(
+        host.config_dir, None, "/proc" if host.live else NO_PROCESSES))
+
+
+def _as_finding(item):
+    obj = item["context"]
+    if item.get("extension"):
+        obj = "%s,%s" % (obj, item["extension"])
+    return finding(item["file"], item["line"], obj, item["message"])
+
+
+def audit_conf(host):
+    """PBX-DP-004."""
+    findings, dummy = asterisk_conf(host)
+    return Outcome.judged([_as_finding(item) for item in findings])
+
+
+def audit(host, options):
+    """``{control ID: Outcome}`` for PBX-DP-001..003 and PBX-VM-006."""
+    extensions = host.path("extensions.conf")
+    if not os.path.exists(extensions):
+        return dict((c, Outcome.not_applicable("extensions.conf absent: no dialplan", extensions))
+                    for c in CONTROLS)
+    plan = load_dialplan(extensions, host.config_dir)
+    guests, trunks, notes, dummy = entries(host)
+    policy = options.policy
+    found, dummy_guest, dummy_trunk = audit_dialplan(
+        plan, guests, trunks, policy["international_patterns"], policy["premium_patterns"],
+        policy["require_pin"], policy["disa_min_length"])
+    result = {}
+    for control in CONTROLS:
+        result[control] = Outcome.judged([_as_finding(item) for item in found
+                                          if item["control"] == control])
+    if not host.loaded("app_voicemail"):
+        result["PBX-VM-006"] = Outcome.not_applicable(host.not_loaded_reason("app_voicemail"))
+    unresolved = [finding(n["file"], n["line"], n["context"], n["message"]) for n in notes]
+    if unresolved and result["PBX-DP-001"].status == "pass":
+        result["PBX-DP-001"] = Outcome.manual(unresolved)
+    return result

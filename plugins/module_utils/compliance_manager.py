@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""AMI and HTTP exposure: PBX-AMI-001, PBX-AMI-002 (manager.conf, main/manager.c) and
+PBX-HTTP-001 (http.conf, main/http.c).  Both read ``[general]`` variable by variable (the last
+assignment wins); AMI and the HTTP server are off unless ``enabled`` is true, and bind every
+interface unless ``bindaddr`` says otherwise.  Live, the running Asterisk's own view
+(``manager show settings``, ``http show status``) is checked as well: a file that was never
+reloaded proves nothing."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import category_acl
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
+    Outcome,
+    finding,
+)
+
+DANGEROUS_WRITE = ("system", "command", "originate", "all")
+LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+LIVE_AMI_BIND = re.compile(r"^\s*TCP Bindaddress:\s*(\S+)", re.M)
+LIVE_AMI_ON = re.compile(r"^\s*Manager \(AMI\):\s*Yes", re.M)
+LIVE_HTTP_BIND = re.compile(r"Server Enabled and Bound to (\S+)")
+
+
+def host_part(address):
+    """The address of ``a.b.c.d``, ``a.b.c.d:port``, ``[v6]:port`` or ``v6``."""
+    text = str(address).strip()
+    if text.startswith("["):
+        return text[1:].split("]", 1)[0]
+    if text.count(":") == 1:
+        return text.split(":", 1)[0]
+    return text
+
+
+def is_loopback(address):
+    try:
+        return ipaddress.ip_address(host_part(address)).is_loopback
+    except ValueError:
+        return host_part(address).lower() == "localhost"
+
+
+def _bind_findings(general, enabled_option, bind_options, default_bind, what):
+    """Findings when the service is enabled and one of its binds is not loopback."""
+    enabled = general.get(enabled_option) if general is not None else None
+    if not ast_true(enabled):
+        return []
+    found = []
+    for option, tls in bind_options:
+        if tls:
+            tls_on = general.get(tls)
+            if not ast_true(tls_on):
+                continue
+        value = general.get(option)
+        if value is None:
+            found.append(finding(enabled.path, enabled.line, "general",
+                                 "%s enabled and %s absent: listens on %s" % (what, option,
+                                                                              default_bind)))
+        elif not is_loopback(value):
+            found.append(finding(value.path, value.line, "general",
+                                 "%s enabled and %s=%s is not loopback" % (what, option, value)))
+    return found
+
+
+def _ami_exposure(host, general):
+    found = _bind_findings(general, "enabled", (("bindaddr", None), ("tlsbindaddr", "tlsenable")),
+                           "0.0.0.0", "AMI")
+    settings = host.cli("manager show settings")
+    if settings is not None and LIVE_AMI_ON.search(settings):
+        bind = LIVE_AMI_BIND.search(settings)
+        if bind and not is_loopback(bind.group(1)):
+            found.append(finding(None, None, "running Asterisk",
+                                 "manager show settings: AMI listens on %s" % bind.group(1)))
+    return Outcome.judged(found)
+
+
+def _ami_users(cfg, general, allowed):
+    if not ast_true(general.get("enabled") if general is not None else None):
+        return Outcome.not_applicable("AMI is disabled (manager.conf [general] enabled)")
+    found, manual = [], []
+    for user in cfg.categories:
+        if user.template or user.name.lower() == "general":
+            continue
+        named = user.get("acl")
+        if named is not None:
+            manual.append(finding(named.path, named.line, user.name,
+                                  "named acl=%s (acl.conf) not judged" % named))
+        else:
+            leaked = category_acl(user).leaks(allowed)
+            if leaked:
+                found.append(finding(user.path, user.line, user.name,
+                                     "AMI user reachable from outside loopback and the "
+                                     "management networks (e.g. %s)" % leaked[0]))
+        for option in ("write", "writeperms"):
+            for value in user.get_all(option):
+                rights = [w.strip().lower() for w in str(value).split(",")]
+                bad = [r for r in DANGEROUS_WRITE if r in rights]
+                if bad:
+                    found.append(finding(value.path, value.line, user.name,
+                                         "%s includes %s" % (option, ",".join(bad))))
+    if found:
+        return Outcome("fail", found + manual)
+    return Outcome("manual", manual) if manual else Outcome("pass")
+
+
+def _http(host):
+    cfg = host.config("http.conf")
+    general = cfg.first("general") if cfg is not None else None
+    found = _bind_findings(general, "enabled", (("bindaddr", None), ("tlsbindaddr", "tlsenable")),
+                           "all interfaces", "HTTP server")
+    if general is not None and ast_true(general.get("enabled")):
+        servername = general.get("servername")
+        if servername is None or str(servername).strip():
+            where = servername if servername is not None else general
+            found.append(finding(where.path, where.line, "general",
+                                 "servername %s: the Server header names Asterisk%s" % (
+                                     "absent" if servername is None else "set",
+                                     " and its version" if servername is None else "")))
+    status = host.cli("http show status")
+    bound = LIVE_HTTP_BIND.search(status or "")
+    if bound and not is_loopback(bound.group(1)):
+        found.append(finding(None, None, "running Asterisk",
+                             "http show status: bound to %s" % bound.group(1)))
+    return Outcome.judged(found)
+
+
+def audit_ami(host, options):
+    """``{control ID: Outcome}`` for PBX-AMI-001 and PBX-AMI-002."""
+    cfg = host.config("manager.conf")
+    if cfg is None:
+        absent = Outcome.not_applicable("manager.conf absent: AMI is off", host.path("manager.conf"))
+        return {"PBX-AMI-001": absent, "PBX-AMI-002": absent}
+    general = cfg.first("general")
+    return {"PBX-AMI-001": _ami_exposure(host, general),
+            "PBX-AMI-002": _ami_users(cfg, general, [LOOPBACK] + options.management_nets)}
+
+
+def audit_http(host, _options):
+    """``{control ID: Outcome}`` for PBX-HTTP-001."""
+    return {"PBX-HTTP-001": _http(host)}

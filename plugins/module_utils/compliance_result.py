@@ -1,0 +1,112 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What one control check returns (:class:`Outcome`), and how the outcomes of a host become the
+module result: operator choices (controls, skip, waivers, attestations) applied, one entry per
+catalogue control, counts per status and the compliance verdict.
+
+A finding names a file, a line and an object; its message never holds a secret or a PIN."""
+
+from __future__ import annotations
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
+    CATALOGUE,
+)
+
+STATUSES = ("pass", "fail", "not_applicable", "waived", "manual", "error")
+WAIVABLE = ("fail", "manual", "error")
+
+
+def finding(file, line, obj, message):
+    """A finding dict (``file`` and ``line`` may be None when no line is to blame)."""
+    return dict(file=file, line=line, object=obj, message=message)
+
+
+class Outcome:
+    """The status of one control on one host, and why."""
+
+    __slots__ = ("status", "findings")
+
+    def __init__(self, status, findings=()):
+        if status not in STATUSES:
+            raise ValueError("unknown status %r" % status)
+        self.status = status
+        self.findings = list(findings)
+
+    @classmethod
+    def judged(cls, findings):
+        """``fail`` with the findings, ``pass`` when there are none."""
+        return cls("fail" if findings else "pass", findings)
+
+    @classmethod
+    def not_applicable(cls, why, file=None):
+        return cls("not_applicable", [finding(file, None, None, why)])
+
+    @classmethod
+    def manual(cls, findings):
+        return cls("manual", findings)
+
+    @classmethod
+    def error(cls, exc):
+        """``error`` naming where an :class:`AsteriskConfigError` (or an OSError) happened."""
+        path = getattr(exc, "path", None) or getattr(exc, "filename", None)
+        line = getattr(exc, "line", None)
+        return cls("error", [finding(path, line, None, "cannot be judged: %s" % exc)])
+
+
+def combine(outcomes):
+    """One outcome from several partial ones: ``error`` beats ``fail`` beats ``manual`` beats
+    ``pass``; findings are concatenated.  All not applicable: not applicable."""
+    outcomes = list(outcomes)
+    findings = [item for outcome in outcomes for item in outcome.findings]
+    for status in ("error", "fail", "manual", "pass"):
+        if any(outcome.status == status for outcome in outcomes):
+            return Outcome(status, findings)
+    return Outcome("not_applicable", findings)
+
+
+def _entry(control, outcome):
+    return dict(id=control.id, title=control.title, severity=control.severity,
+                status=outcome.status, findings=outcome.findings,
+                remediation=control.remediation)
+
+
+def apply_choices(outcomes, only=None, skip=(), waivers=None, attest=None):
+    """The ``controls`` list of the module result, in catalogue order.
+
+    :param outcomes: ``{control ID: Outcome}`` of the checks that ran.
+    :param only: when given, controls outside it are reported not applicable ("not selected").
+    :param skip: controls reported not applicable ("skipped by the operator").
+    :param waivers: ``{ID: reason}``: a failed, manual or errored control becomes ``waived``
+        (its findings are kept, the reason is added); a passing one stays ``pass``.
+    :param attest: ``{ID: who/when}``: a ``manual`` control the operator attests becomes
+        ``pass``.
+    """
+    waivers = waivers or {}
+    attest = attest or {}
+    entries = []
+    for control in CATALOGUE:
+        if only and control.id not in only:
+            outcome = Outcome.not_applicable("not selected (controls option)")
+        elif control.id in skip:
+            outcome = Outcome.not_applicable("skipped by the operator (skip option)")
+        else:
+            outcome = outcomes[control.id]
+        if outcome.status == "manual" and attest.get(control.id):
+            outcome = Outcome("pass", outcome.findings + [
+                finding(None, None, None, "attested: %s" % attest[control.id])])
+        if outcome.status in WAIVABLE and waivers.get(control.id):
+            outcome = Outcome("waived", outcome.findings + [
+                finding(None, None, None, "waived: %s" % waivers[control.id])])
+        entries.append(_entry(control, outcome))
+    return entries
+
+
+def summarize(entries):
+    """``(counts per status, compliant)``: compliant means no ``fail`` and no ``error``."""
+    counts = dict((status, 0) for status in STATUSES)
+    for entry in entries:
+        counts[entry["status"]] += 1
+    return counts, counts["fail"] == 0 and counts["error"] == 0

@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Credential controls PBX-SEC-001..005 through ``astconf_secrets`` (the policy the secrets role
+enforces), on the trees the audit already loaded.  Findings name the object and the broken
+rules, never the secret."""
+
+from __future__ import annotations
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
+    AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
+    ari_findings,
+    iax_findings,
+    manager_findings,
+    pjsip_findings,
+    sip_findings,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
+    Outcome,
+    finding,
+)
+
+# control, file, channel driver that must be loaded (None: always read), audit of astconf_secrets
+AUDITS = (
+    ("PBX-SEC-001", "sip.conf", "sip", sip_findings),
+    ("PBX-SEC-002", "pjsip.conf", "pjsip", pjsip_findings),
+    ("PBX-SEC-003", "iax.conf", "iax2", iax_findings),
+    ("PBX-SEC-004", "manager.conf", None, manager_findings),
+    ("PBX-SEC-005", "ari.conf", None, ari_findings),
+)
+CONTROLS = tuple(control for control, _name, _channel, _judge in AUDITS)
+
+
+def _as_finding(item):
+    what = "%s of %s" % (item.option, item.kind) if item.option else item.kind
+    return finding(item.file, item.line, item.object,
+                   "%s: %s" % (what, "; ".join(item.reasons)))
+
+
+def audit(host, options):
+    """``{control ID: Outcome}`` for PBX-SEC-001..005 (each file is judged independently)."""
+    result = {}
+    for control, name, channel, judge in AUDITS:
+        if channel is not None and not host.channel_loaded(channel):
+            result[control] = Outcome.not_applicable(
+                host.not_loaded_reason("/".join(CHANNELS[channel])))
+            continue
+        try:
+            cfg = host.config(name)
+        except AsteriskConfigError as exc:
+            result[control] = Outcome.error(exc)
+            continue
+        if cfg is None:
+            result[control] = Outcome.not_applicable("%s absent" % name, host.path(name))
+            continue
+        result[control] = Outcome.judged([_as_finding(item)
+                                          for item in judge(cfg, options.secret_policy)])
+    return result

@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The fleet report every renderer draws from: each host with its verdict (``compliant``,
+``noncompliant``, ``unreachable`` or ``failed``), its controls and its counts, plus fleet totals.
+Built from the ``pbx_compliance`` results the audit playbook collected."""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import CATALOGUE
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import STATUSES
+
+HOST_STATUSES = ("compliant", "noncompliant", "unreachable", "failed")
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name(host):
+    """A file name for a host's report (no path separators, never hidden)."""
+    return SAFE_NAME.sub("_", host).lstrip(".") or "_"
+
+
+def _host(name, result, reason):
+    if result is None:
+        status = "failed" if reason != "unreachable" else "unreachable"
+        return dict(name=name, status=status, reason=reason, summary={}, controls=[])
+    status = "compliant" if result.get("compliant") else "noncompliant"
+    return dict(name=name, status=status, reason=None, summary=result.get("summary", {}),
+                controls=result.get("controls", []))
+
+
+def build(results, unreachable=(), failed=None, generated=None):
+    """The fleet report.
+
+    :param results: ``{host: pbx_compliance result}`` of the hosts that were audited.
+    :param unreachable: hosts Ansible could not reach.
+    :param failed: ``{host: message}`` of hosts whose audit task failed.
+    :param generated: when (ISO 8601 text), shown in every format.
+    """
+    failed = failed or {}
+    hosts = [_host(name, results[name], None) for name in sorted(results)]
+    hosts += [_host(name, None, "unreachable") for name in sorted(set(unreachable) - set(results))]
+    hosts += [_host(name, None, str(failed[name])) for name in sorted(failed)
+              if name not in results and name not in unreachable]
+    controls = dict((status, 0) for status in STATUSES)
+    for host in hosts:
+        for entry in host["controls"]:
+            controls[entry["status"]] = controls.get(entry["status"], 0) + 1
+    totals = dict((status, sum(1 for h in hosts if h["status"] == status))
+                  for status in HOST_STATUSES)
+    return dict(
+        generated=generated,
+        compliant=bool(hosts) and totals["compliant"] == len(hosts),
+        totals=totals,
+        control_totals=controls,
+        catalogue=[dict(id=c.id, title=c.title, severity=c.severity) for c in CATALOGUE],
+        hosts=hosts,
+    )

@@ -1,0 +1,242 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: pbx_compliance
+short_description: Audit an Asterisk PBX against the pbxsec.hardening control catalogue
+version_added: 0.1.0
+description:
+  - Judges every control of the catalogue (C(PBX-SIP-001) ... C(PBX-ACC-002)) on one host in one
+    call and returns one entry per control with its status, findings and remediation.
+  - Effective values are judged by Asterisk's rules through the collection's config engine
+    (templates, C((+)), C(#include)/C(#tryinclude), C(ast_true()) booleans, defaults when an
+    option is absent). Controls of a channel driver are C(not_applicable) where it is not loaded
+    (asked of the running Asterisk, or predicted from C(modules.conf)).
+  - PBX-NET-001..004 are judged on the live nftables ruleset by sending probe packets through it
+    (C(nft -j list ruleset)); without it they are C(manual). PBX-LOG-002 reads fail2ban's jail
+    files in fail2ban's order and asks C(fail2ban-client) when live.
+  - A configuration tree Asterisk would refuse makes the controls that need it C(error), naming
+    file and line; the other controls are still judged.
+  - Reads only, never reports changed, and never fails for non-compliance (the result says
+    whether the host is compliant; the play decides). Same result in check mode.
+  - Findings name files, lines and objects, never a secret or a PIN.
+author:
+  - pbxsec.hardening developers (@pbxsec)
+options:
+  config_dir:
+    description: Directory Asterisk reads its configuration from.
+    type: path
+    default: /etc/asterisk
+  live:
+    description:
+      - Also ask the running Asterisk (C(asterisk -rx)), nftables (C(nft -j list ruleset)),
+        fail2ban (C(fail2ban-client)) and the process table.
+      - With V(false) the files alone are judged (for example a configuration backup); the
+        firewall controls are then C(manual).
+    type: bool
+    default: true
+  provider_networks:
+    description: Networks of the SIP provider (CIDR). Only they (and O(trusted_networks)) may reach SIP and RTP.
+    type: list
+    elements: str
+    default: ["27.111.14.0/24"]
+  trusted_networks:
+    description: Operator LANs allowed to reach SIP and RTP (phones).
+    type: list
+    elements: str
+    default: []
+  management_networks:
+    description: Networks allowed to reach AMI and HTTP/ARI besides loopback; the fail2ban jail must ignore them.
+    type: list
+    elements: str
+    default: []
+  sip_trunks:
+    description: chan_sip peers and PJSIP endpoints that are trunks although nothing in their configuration says so.
+    type: list
+    elements: str
+    default: []
+  policy:
+    description:
+      - Thresholds. Secret policy keys as the secrets role takes them (C(min_length) 12,
+        C(ami_min_length) 16, C(require_letters), C(require_digits), C(check_names),
+        C(weak_words), C(keyboard_walk_length) 4), and C(pin_min_length) (6), C(max_logins) (3),
+        C(disa_min_length) (8), C(international_patterns), C(premium_patterns), C(require_pin)
+        (false).
+      - Unknown keys fail the task.
+    type: dict
+    default: {}
+  controls:
+    description: Judge only these controls; the others are reported C(not_applicable).
+    type: list
+    elements: str
+    default: []
+  skip:
+    description: Controls not to judge (reported C(not_applicable), skipped by the operator).
+    type: list
+    elements: str
+    default: []
+  waivers:
+    description:
+      - Control ID to the reason it is accepted. A C(fail), C(manual) or C(error) control becomes
+        C(waived), keeping its findings; a passing control stays C(pass).
+    type: dict
+    default: {}
+  attest:
+    description:
+      - Control ID to who attested it and when, for the controls no host can show
+        (C(PBX-ACC-001), C(PBX-ACC-002)). An attested C(manual) control becomes C(pass).
+    type: dict
+    default: {}
+  keys_dir:
+    description: Asterisk's key directory (PBX-FS-001).
+    type: path
+    default: /var/lib/asterisk/keys
+  asterisk_group:
+    description: Group that must own the configuration and keys (PBX-FS-001).
+    type: str
+    default: asterisk
+  fail2ban_dir:
+    description: fail2ban's configuration directory (PBX-LOG-002).
+    type: path
+    default: /etc/fail2ban
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes.info_module
+  - pbxsec.hardening.attributes
+notes:
+  - IPv4 only for the firewall and ACL checks; an IPv6 exposure is not judged.
+  - PBX-DEC-001 is a procedure (V(playbooks/decommission.yml)), not a property of a running host; it is always C(not_applicable).
+seealso:
+  - module: pbxsec.hardening.asterisk_facts
+  - module: pbxsec.hardening.asterisk_secrets
+  - module: pbxsec.hardening.asterisk_dialplan_info
+"""
+
+EXAMPLES = r"""
+- name: Audit the PBX
+  pbxsec.hardening.pbx_compliance:
+    provider_networks: [27.111.14.0/24]
+    trusted_networks: [192.168.10.0/24]
+    management_networks: [10.20.0.0/24]
+    waivers:
+      PBX-VM-004: "PINs are changed by the users, ticket 4711"
+    attest:
+      PBX-ACC-001: "top-up limit 50 NZD, checked by ops@example.net 2026-11-20"
+  register: pbx_audit
+
+- name: Fail when the host is not compliant
+  ansible.builtin.assert:
+    that: pbx_audit.compliant
+    fail_msg: "{{ pbx_audit.controls | selectattr('status', 'in', ['fail', 'error']) | map(attribute='id') | list }}"
+
+- name: Judge a configuration backup (no running Asterisk, no firewall)
+  pbxsec.hardening.pbx_compliance:
+    config_dir: /srv/backup/pbx1/etc/asterisk
+    live: false
+"""
+
+RETURN = r"""
+controls:
+  description: One entry per control of the catalogue, in catalogue order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Control ID.
+      type: str
+      sample: PBX-SIP-001
+    title:
+      description: What the control asks.
+      type: str
+    severity:
+      description: C(critical), C(high), C(medium), C(low) or C(info).
+      type: str
+    status:
+      description: C(pass), C(fail), C(not_applicable), C(waived), C(manual) or C(error).
+      type: str
+      sample: fail
+    findings:
+      description: Why (file, line, object, message); never a secret or PIN. May be empty.
+      type: list
+      elements: dict
+      sample:
+        - file: /etc/asterisk/sip.conf
+          line: null
+          object: general
+          message: "absent (chan_sip default yes): unauthenticated callers reach the [general] context"
+    remediation:
+      description: How to fix it (usually the role that does).
+      type: str
+summary:
+  description: Number of controls per status.
+  returned: always
+  type: dict
+  sample: {"pass": 20, "fail": 9, "not_applicable": 8, "waived": 1, "manual": 3, "error": 0}
+compliant:
+  description: True when no control has status C(fail) or C(error).
+  returned: always
+  type: bool
+module_source:
+  description: Where the loaded modules came from, C(live) or C(modules.conf); null when no check needed them.
+  returned: always
+  type: str
+live:
+  description: Whether live sources were asked.
+  returned: always
+  type: bool
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_audit import (
+    Options,
+    audit,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
+    CONTROL_IDS,
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            config_dir=dict(type="path", default="/etc/asterisk"),
+            live=dict(type="bool", default=True),
+            provider_networks=dict(type="list", elements="str", default=["27.111.14.0/24"]),
+            trusted_networks=dict(type="list", elements="str", default=[]),
+            management_networks=dict(type="list", elements="str", default=[]),
+            sip_trunks=dict(type="list", elements="str", default=[]),
+            policy=dict(type="dict", default={}),
+            controls=dict(type="list", elements="str", default=[]),
+            skip=dict(type="list", elements="str", default=[]),
+            waivers=dict(type="dict", default={}),
+            attest=dict(type="dict", default={}),
+            keys_dir=dict(type="path", default="/var/lib/asterisk/keys"),
+            asterisk_group=dict(type="str", default="asterisk"),
+            fail2ban_dir=dict(type="path", default="/etc/fail2ban"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    named = list(params["controls"]) + list(params["skip"]) + list(params["waivers"]) + \
+        list(params["attest"])
+    unknown = sorted(set(named) - set(CONTROL_IDS))
+    if unknown:
+        module.fail_json(msg="unknown control IDs: %s" % ", ".join(unknown))
+    try:
+        options = Options(params)
+    except ValueError as exc:
+        module.fail_json(msg="invalid option: %s" % exc)
+    host = Host(module, params["config_dir"], params["live"])
+    result = audit(host, options, params["controls"], params["skip"], params["waivers"],
+                   params["attest"])
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: pbx_report
+short_description: Write the fleet compliance report (JSON, JUnit XML, HTML)
+version_added: 0.1.0
+description:
+  - Turns the results of M(pbxsec.hardening.pbx_compliance) for a fleet into report files in
+    O(dest) - C(hosts/<host>.json) for each host, C(fleet.json), C(junit.xml) (one test case per
+    host and control) and C(report.html) (one self-contained page with a summary, a hosts x
+    controls grid coloured by status, and the findings on click).
+  - Unreachable hosts and hosts whose audit failed appear as such in every format.
+  - Runs on the controller (an action plugin; nothing is sent to a host). A relative O(dest) is
+    relative to the directory ansible-playbook runs in. A file is written only when its content
+    changes.
+author:
+  - pbxsec.hardening developers (@pbxsec)
+options:
+  dest:
+    description: Directory to write into (created when missing).
+    type: path
+    required: true
+  results:
+    description: Host name to its M(pbxsec.hardening.pbx_compliance) result.
+    type: dict
+    default: {}
+  unreachable:
+    description: Hosts Ansible could not reach.
+    type: list
+    elements: str
+    default: []
+  failed:
+    description: Host name to the message of its failed audit task.
+    type: dict
+    default: {}
+  formats:
+    description: Which files to write.
+    type: list
+    elements: str
+    choices: [json, junit, html]
+    default: [json, junit, html]
+  generated:
+    description: Timestamp shown in the reports (ISO 8601). Defaults to now (UTC).
+    type: str
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes.info_module
+  - pbxsec.hardening.attributes
+attributes:
+  check_mode:
+    details: In check mode nothing is written; the task's C(changed) says whether a file would change.
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Write the reports on the controller
+  pbxsec.hardening.pbx_report:
+    dest: ./reports
+    results: "{{ dict(groups.pbx | zip(groups.pbx | map('extract', hostvars, 'pbx_audit'))) }}"
+    unreachable: [pbx7]
+"""
+
+RETURN = r"""
+files:
+  description: Files of the report (absolute paths).
+  returned: always
+  type: list
+  elements: str
+compliant:
+  description: True when every host was reached and is compliant.
+  returned: always
+  type: bool
+totals:
+  description: Number of hosts per verdict (C(compliant), C(noncompliant), C(unreachable), C(failed)).
+  returned: always
+  type: dict
+  sample: {"compliant": 3, "noncompliant": 1, "unreachable": 1, "failed": 0}
+noncompliant:
+  description: Hosts that are not compliant, unreachable or whose audit failed.
+  returned: always
+  type: list
+  elements: str
+"""

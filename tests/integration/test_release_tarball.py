@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The release as users get it: ``ansible-galaxy collection build`` makes a tarball that,
+installed into an empty collections path, runs ``audit.yml`` and ``harden.yml``; and the
+execution environment definition takes that tarball (``ansible-builder create``).
+
+The checkout is kept out of sight (no PYTHONPATH, ANSIBLE_COLLECTIONS_PATH only the new path),
+and the test checks that the modules ran from the installed copy. One stock Asterisk 16
+container (``--network none``, reached through ``docker exec``) is the fleet.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+
+import pytest
+import yaml
+
+from test_harden_playbook import FLEET_VARS, docker, wait_booted
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+IMAGE = "pbxsec/asterisk16:latest"
+
+
+def run(args, env, cwd, timeout=600):
+    return subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(environment, work dir, installed collection dir) of the release tarball."""
+    work = tmp_path_factory.mktemp("release")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ANSIBLE_") and k != "PYTHONPATH"}
+    env.update({"ANSIBLE_COLLECTIONS_PATH": str(work / "collections"), "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_LOCAL_TEMP": str(work / "ansible-local"), "HOME": str(work)})
+    build = run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", REPO,
+                 "--output-path", str(work)], env, str(work))
+    assert build.returncode == 0, build.stderr
+    with open(os.path.join(REPO, "galaxy.yml"), encoding="utf-8") as handle:
+        meta = yaml.safe_load(handle)
+    tarball = work / ("%s-%s-%s.tar.gz" % (meta["namespace"], meta["name"], meta["version"]))
+    assert tarball.is_file(), build.stdout
+    install = run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", str(tarball),
+                   "-p", str(work / "collections")], env, str(work))
+    assert install.returncode == 0, install.stderr
+    target = work / "collections" / "ansible_collections" / meta["namespace"] / meta["name"]
+    assert (target / "playbooks" / "audit.yml").is_file()
+    assert not (target / "molecule").exists() and not (target / "tests" / "unit").exists()
+    return env, work, target, tarball
+
+
+@pytest.fixture(scope="module")
+def host(installed):
+    _env, work, _target, _tarball = installed
+    name = "pbxsec-rel-%s" % uuid.uuid4().hex[:8]
+    docker("run", "-d", "--network", "none", "--name", name, IMAGE)
+    try:
+        wait_booted(name)
+        with open(str(work / "inventory.yml"), "w", encoding="utf-8") as handle:
+            json.dump({"pbx": {"hosts": {name: {}}, "vars": FLEET_VARS}}, handle)
+        yield name
+    finally:
+        docker("rm", "-f", "-v", name, check=False)
+
+
+def playbook(installed, *args):
+    env, work, _target, _tarball = installed
+    return run([os.path.join(BIN, "ansible-playbook"), "-i", str(work / "inventory.yml")]
+               + list(args), env, str(work))
+
+
+def test_installed_audit_runs_and_reports(installed, host):
+    _env, work, target, _tarball = installed
+    proc = playbook(installed, "pbxsec.hardening.audit", "-vvv",
+                    "-e", "pbx_report_dir=%s" % (work / "reports"))
+    # A stock host is not compliant: the audit completes and says so with its exit status.
+    assert proc.returncode == 2, proc.stdout[-3000:]
+    assert str(target / "plugins" / "modules") in proc.stdout
+    assert REPO + "/plugins" not in proc.stdout and REPO + "/playbooks" not in proc.stdout
+    with open(str(work / "reports" / "fleet.json"), encoding="utf-8") as handle:
+        fleet = json.load(handle)
+    assert host in json.dumps(fleet)
+
+
+def test_installed_harden_runs_check_then_real(installed, host):
+    check = playbook(installed, "pbxsec.hardening.harden", "--check")
+    assert check.returncode == 0, check.stdout[-3000:]
+    real = playbook(installed, "pbxsec.hardening.harden")
+    assert real.returncode == 0, real.stdout[-3000:]
+    assert "changed=0" not in real.stdout.split("PLAY RECAP")[-1]
+    again = playbook(installed, "pbxsec.hardening.harden")
+    assert again.returncode == 0 and "changed=0" in again.stdout.split("PLAY RECAP")[-1]
+
+
+def test_execution_environment_takes_the_release_tarball(installed):
+    env, work, _target, tarball = installed
+    source = work / "ee"
+    shutil.copytree(os.path.join(REPO, "execution-environment"), str(source))
+    shutil.copy(str(tarball), str(source))
+    create = run([os.path.join(BIN, "ansible-builder"), "create", "-f",
+                  str(source / "execution-environment.yml"), "-c", str(work / "ee-context")],
+                 env, str(work))
+    assert create.returncode == 0, create.stdout + create.stderr
+    assert glob.glob(str(work / "ee-context" / "_build" / "collections" / tarball.name))
+    with open(str(source / "requirements.yml"), encoding="utf-8") as handle:
+        wanted = yaml.safe_load(handle)["collections"]
+    assert wanted == [{"name": "/build/collections/" + tarball.name, "type": "file"}]
+    with open(str(work / "ee-context" / "Dockerfile"), encoding="utf-8") as handle:
+        recipe = handle.read()
+    assert "COPY _build /build" in recipe
+    assert "ansible-galaxy collection install" in recipe and "-r requirements.yml" in recipe
+    assert "ansible-core==2.19.14" in recipe

@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""nft_ruleset against the real nft, inside a private network namespace (``unshare -rn``), so the
+tests load real rulesets without touching the machine's own firewall."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ansible_collections.pbxsec.hardening.plugins.modules.nft_ruleset import header, normalize
+
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))))
+_ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+
+TABLE = """table inet pbxsec {
+    set provider4 {
+        type ipv4_addr
+        flags interval
+        elements = { %s }
+    }
+    set banned4 {
+        type ipv4_addr
+        flags timeout
+    }
+    chain input {
+        type filter hook input priority filter - 10; policy accept;
+        ip saddr @banned4 counter drop
+        ip saddr @provider4 udp dport 5060 accept
+        udp dport 5060 counter drop
+    }
+}
+"""
+KIWI = TABLE % "27.111.14.0/24"
+TEST_NET = TABLE % "198.51.100.0/24"
+
+
+@pytest.fixture
+def netns():
+    """``run(*argv)``: run a command in a network namespace of its own (kept for the test)."""
+    if not (shutil.which("unshare") and shutil.which("nsenter") and shutil.which("nft")):
+        pytest.skip("needs unshare, nsenter and nft")
+    holder = subprocess.Popen(["unshare", "-rn", "sleep", "600"])
+    time.sleep(0.3)
+    if holder.poll() is not None:
+        pytest.skip("cannot create a user and network namespace here")
+
+    def run(*argv, **kwargs):
+        return subprocess.run(["nsenter", "-t", str(holder.pid), "-U", "-n",
+                               "--preserve-credentials"] + list(argv),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                              **kwargs)
+
+    yield run
+    holder.kill()
+    holder.wait()
+
+
+@pytest.fixture
+def nft_module(netns, tmp_path):
+    """``module(content, check=False, diff=False, **args)``: nft_ruleset's result in ``netns``,
+    writing tmp_path/pbxsec.nft."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
+               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp"))
+
+    def run(content, check=False, diff=False, **args):
+        args = dict(dict(path=str(tmp_path / "pbxsec.nft"), content=content,
+                         state_path=str(tmp_path / "state" / "pbxsec.json"),
+                         dynamic_sets=["banned4"]), **args)
+        command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
+                   "-e", "ansible_python_interpreter=%s" % sys.executable,
+                   "-m", "pbxsec.hardening.nft_ruleset", "-a", json.dumps(args)]
+        command += (["--check"] if check else []) + (["--diff"] if diff else [])
+        out = netns(*command, env=env).stdout.decode("utf-8")
+        return json.loads(out[out.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+
+    return run
+
+
+def _listing(netns):
+    return netns("nft", "-s", "list", "ruleset").stdout.decode("utf-8")
+
+
+def test_header_replaces_the_table_in_one_transaction():
+    assert header("inet pbxsec").endswith("table inet pbxsec {}\ndelete table inet pbxsec\n")
+
+
+def test_normalize_drops_handles_counters_and_dynamic_elements():
+    listing = json.dumps({"nftables": [
+        {"metainfo": {"version": "1.1.7"}},
+        {"set": {"name": "banned4", "handle": 3, "elem": [{"elem": {"val": "192.0.2.7"}}]}},
+        {"set": {"name": "provider4", "handle": 4, "elem": ["198.51.100.7"]}},
+        {"counter": {"name": "sip_dropped", "handle": 5, "packets": 9, "bytes": 900}},
+        {"rule": {"handle": 6, "expr": [{"counter": {"packets": 1, "bytes": 60}}, {"drop": None}]}},
+    ]})
+    assert normalize(listing, ["banned4"]) == [
+        {"set": {"name": "banned4"}},
+        {"set": {"name": "provider4", "elem": ["198.51.100.7"]}},
+        {"counter": {"name": "sip_dropped"}},
+        {"rule": {"expr": [{"counter": {}}, {"drop": None}]}},
+    ]
+
+
+def test_pbx_net_001_applies_once_and_leaves_other_tables_alone(nft_module, netns, tmp_path):
+    netns("nft", "add", "table", "inet", "operator")
+    result = nft_module(KIWI)
+    assert result["changed"] and result["file_changed"] and result["live_changed"], result
+    assert (tmp_path / "pbxsec.nft").read_text() == header("inet pbxsec") + KIWI
+    assert oct((tmp_path / "pbxsec.nft").stat().st_mode & 0o777) == "0o640"
+    listing = _listing(netns)
+    assert "table inet operator" in listing and "27.111.14.0/24" in listing
+    assert nft_module(KIWI)["changed"] is False
+
+
+def test_check_mode_predicts_and_writes_nothing(nft_module, netns, tmp_path):
+    nft_module(KIWI)
+    before = (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes())
+    result = nft_module(TEST_NET, check=True, diff=True)
+    assert result["changed"] and result["file_changed"]
+    assert "198.51.100.0/24" in result["diff"]["after"]
+    assert "27.111.14.0/24" in result["diff"]["before"]
+    assert (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes()) == before
+
+
+def test_a_ruleset_nft_refuses_changes_nothing(nft_module, netns, tmp_path):
+    nft_module(KIWI)
+    before = (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes())
+    result = nft_module(TABLE % "300.1.1.0/24")
+    assert result["failed"] and "nft refuses the ruleset" in result["msg"]
+    assert (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes()) == before
+
+
+def test_a_changed_live_table_is_restored(nft_module, netns):
+    nft_module(KIWI)
+    netns("nft", "flush", "chain", "inet", "pbxsec", "input")
+    result = nft_module(KIWI)
+    assert result["changed"] and result["live_changed"] and not result["file_changed"]
+    assert "udp dport 5060 counter" in _listing(netns)
+
+
+def test_bans_and_counters_are_no_change(nft_module, netns):
+    nft_module(KIWI)
+    netns("nft", "add", "element", "inet", "pbxsec", "banned4", "{ 192.0.2.7 timeout 1h }")
+    assert nft_module(KIWI)["changed"] is False
+
+
+def test_content_must_define_the_table(nft_module):
+    result = nft_module("table inet other {\n}\n")
+    assert result["failed"] and "does not define table inet pbxsec" in result["msg"]
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_rollback_restores_the_previous_ruleset_unless_confirmed(nft_module, netns, tmp_path,
+                                                                 confirmed):
+    nft_module(KIWI)
+    result = nft_module(TEST_NET, rollback_seconds=8)  # an ansible run takes seconds
+    assert result["rollback_file"] == str(tmp_path / "pbxsec.nft.rollback")
+    assert "198.51.100.0/24" in _listing(netns)
+    if confirmed:
+        os.unlink(result["rollback_file"])
+    time.sleep(10)
+    kept = "198.51.100.0/24" if confirmed else "27.111.14.0/24"
+    assert kept in _listing(netns)
+    assert kept in (tmp_path / "pbxsec.nft").read_text()
+    assert not os.path.exists(result["rollback_file"])

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Static checks of roles firewall and fail2ban: their defaults, their documentation, and what
+their templates render from the defaults (rendered by Ansible itself, with the role's defaults
+and vars as Ansible loads them; no Asterisk, no nft needed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__)))))
+_ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+
+
+def _role(name, *parts):
+    return os.path.join(_REPO, "roles", name, *parts)
+
+
+def _load(path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def render(role, template, **extra):
+    """``template`` of ``role`` rendered by Ansible with the role's defaults and vars (and the
+    variables in ``extra``, the way registered results or facts would arrive)."""
+    expression = "{{ lookup('ansible.builtin.template', '%s') }}" % _role(role, "templates",
+                                                                          template)
+    command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable,
+               "-e", "@" + _role(role, "defaults", "main.yml"),
+               "-e", "@" + _role(role, "vars", "main.yml"),
+               "-e", json.dumps(extra),
+               "-m", "ansible.builtin.debug", "-a", json.dumps({"msg": expression})]
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
+               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1")
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          check=False)
+    stdout = proc.stdout.decode("utf-8")
+    result = json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    assert not result.get("failed"), result
+    return result["msg"]
+
+
+@pytest.mark.parametrize("role", ["firewall", "fail2ban"])
+def test_every_default_is_documented_with_the_same_value(role):
+    defaults = _load(_role(role, "defaults", "main.yml"))
+    options = _load(_role(role, "meta", "argument_specs.yml"))["argument_specs"]["main"]["options"]
+    assert set(defaults) == set(options)
+    for name, value in defaults.items():
+        assert options[name].get("default") == value, name
+
+
+def test_pbx_net_001_default_ruleset_scopes_sip_to_kiwi_voip():
+    ruleset = render("firewall", "pbxsec.nft.j2")
+    assert "set provider4 {" in ruleset
+    assert "elements = { 27.111.14.0/24 }" in ruleset
+    assert "ip saddr @provider4 udp dport { 5060, 5061 } accept" in ruleset
+    assert 'udp dport { 5060, 5061 } counter name "sip_dropped" drop' in ruleset
+    assert "policy accept;" in ruleset
+
+
+def test_pbx_net_001_peering_ip_replaces_the_provider_networks():
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_provider_peering_ip="27.111.14.66")
+    assert "elements = { 27.111.14.66/32 }" in ruleset
+    assert "27.111.14.0/24" not in ruleset
+
+
+def test_pbx_net_002_rtp_range_defaults_to_asterisk_s_own():
+    """Without rtp.conf, Asterisk uses 5000-31000."""
+    ruleset = render("firewall", "pbxsec.nft.j2")
+    assert "ip saddr @provider4 udp dport 5000-31000 accept" in ruleset
+
+
+def test_pbx_net_001_ports_come_from_sip_conf_and_pjsip_conf():
+    """FreePBX style: chan_sip on 5160 (udp) and 5161 (tls), PJSIP on 5060."""
+    sip = {"categories": [{"name": "general", "is_template": False,
+                           "effective": {"bindport": "5160", "udpbindaddr": "0.0.0.0",
+                                         "tcpbindaddr": None,
+                                         "tlsbindaddr": "[::]:5161"}}]}
+    pjsip = {"categories": [{"name": "0.0.0.0-udp", "is_template": False,
+                             "effective": {"type": "transport", "bind": "0.0.0.0:5060"}},
+                            {"name": "trunk", "is_template": False,
+                             "effective": {"type": "endpoint", "bind": None}}]}
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_discovered_firewall_sip=sip,
+                     pbx_discovered_firewall_pjsip=pjsip)
+    assert "ip saddr @provider4 udp dport { 5060, 5061, 5160, 5161 } accept" in ruleset
+
+
+def test_pbx_net_004_rate_limit_and_its_counter():
+    ruleset = render("firewall", "pbxsec.nft.j2")
+    assert ("update @sip_meter4 { ip saddr limit rate over 50/second burst 100 packets }"
+            ' counter name "sip_flood_dropped" drop') in ruleset
+
+
+def test_skipped_controls_leave_their_rules_out():
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_controls_skip=["PBX-NET-004"],
+                     pbx_waivers={"PBX-NET-002": "media gateway outside the provider ranges"})
+    assert "sip_meter4" not in ruleset
+    assert "rtp_dropped\" drop" not in ruleset
+    assert 'counter name "sip_dropped" drop' in ruleset
+
+
+@pytest.mark.parametrize("env,rule", [
+    ({"SSH_CONNECTION": "198.51.100.9 50000 10.0.0.2 22"}, "ip saddr 198.51.100.9"),
+    ({"SSH_CONNECTION": "::ffff:198.51.100.9 50000 ::ffff:10.0.0.2 22"}, "ip saddr 198.51.100.9"),
+    ({"SSH_CLIENT": "2001:db8::9 50000 22"}, "ip6 saddr 2001:db8::9"),
+])
+def test_ssh_stays_open_to_the_ansible_connection(env, rule):
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_firewall_input_policy="drop",
+                     ansible_facts={"env": env})
+    assert "policy drop;" in ruleset
+    assert rule + " tcp dport { 22 } accept" in ruleset
+    assert "ip saddr @management4 tcp dport { 22 } accept" in ruleset
+
+
+@pytest.mark.parametrize("major,messages", [(16, "messages"), (19, "messages.log"),
+                                            (22, "messages.log")])
+def test_pbx_log_002_jail_reads_the_messages_file_of_the_version(major, messages):
+    jail = render("fail2ban", "pbxsec-asterisk.local.j2",
+                  ansible_facts={"asterisk": {"version_major": major}})
+    assert "logpath  = /var/log/asterisk/%s\n           /var/log/asterisk/security\n" % messages \
+        in jail
+
+
+def test_pbx_log_002_default_jail_ignores_the_provider_not_the_trusted_lans():
+    jail = render("fail2ban", "pbxsec-asterisk.local.j2", pbx_trusted_networks=["192.0.2.0/24"],
+                  ansible_facts={"asterisk": {"version_major": 16}})
+    assert "ignoreip = 127.0.0.1/8 ::1 27.111.14.0/24\n" in jail
+    assert "action   = pbxsec-nftables\n" in jail
+    assert "[recidive]\nenabled  = true\n" in jail
+
+
+def test_pbx_log_002_ban_action_fills_the_firewall_sets():
+    action = render("fail2ban", "pbxsec-nftables.conf.j2")
+    firewall = render("firewall", "pbxsec.nft.j2")
+    assert "actionban = nft add element <table> <set> { <ip> timeout <bantime>s }" in action
+    assert "table = inet pbxsec\nset = banned4\n" in action
+    assert "[Init?family=inet6]\nset = banned6\n" in action
+    assert "ip saddr @banned4 counter" in firewall and "ip6 saddr @banned6 counter" in firewall
