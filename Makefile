@@ -20,20 +20,24 @@ export ANSIBLE_NOCOLOR := 1
 export NO_COLOR := 1
 export PY_COLORS := 0
 
-.PHONY: help demo test bench unit lint sanity integration molecule images engine venv collection clean
+.PHONY: help demo test bench docs unit lint sanity integration molecule images engine venv collection clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-demo: venv collection images ## Containerised PBXs: audit, attack, harden, attack again
+demo: venv collection images ## Containerised fleet (Asterisk 16, 22, FreePBX): audit, attack, harden, attack again, re-audit
 	tests/bed/demo.sh
 
 test: unit lint sanity integration molecule ## Every test: unit and property tests, lint, sanity, playbook end to end, Molecule
 	@echo "make test: all gates passed"
 
-bench: venv collection images ## Benchmarks: audit vs ping on N stock PBXs (N=20), engine throughput
+bench: venv collection images ## Benchmarks: audit vs ping, harden (check, real, second run) on N stock PBXs (N=20), engine throughput
 	tests/bench/bench_audit.sh
+	tests/bench/bench_harden.sh
 	python tests/bench/bench_engine.py
+
+docs: venv ## Write each role README's options section from its meta/argument_specs.yml
+	python tests/docs/role_docs.py
 
 unit: venv collection ## Engine and module tests (pytest, hypothesis)
 	python -m pytest tests/unit

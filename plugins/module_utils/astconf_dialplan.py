@@ -32,6 +32,7 @@ dialplans are not read.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -466,20 +467,29 @@ def toll_kind(pattern, priorities, international, premium):
 
 # --- entry points ---------------------------------------------------------------------------
 
-def _load_optional(config_dir, name, notes):
+def read_config(config_dir, name):
+    """The loaded tree of ``name`` in ``config_dir``, None when the file does not exist.
+
+    :raises AsteriskConfigError: Asterisk would refuse the tree."""
     path = os.path.join(config_dir, name)
-    if not os.path.exists(path):
-        return None
+    return load_config(path, config_dir) if os.path.exists(path) else None
+
+
+def _load_optional(load, name, notes):
     try:
-        return load_config(path, config_dir)
+        return load(name)
     except AsteriskConfigError as exc:
         notes.append(dict(context=None, file=exc.path, line=exc.line,
                           message="cannot read %s: %s" % (name, exc)))
         return None
 
 
-def entry_points(config_dir, channels=("sip", "pjsip", "iax2")):
+def entry_points(config_dir, channels=("sip", "pjsip", "iax2"), load=None):
     """Unauthenticated entry points and trunk contexts of the channel configuration.
+
+    :param load: ``load(name)`` returning the loaded tree of a file of ``config_dir`` (None when
+        absent, AsteriskConfigError when refused); default :func:`read_config`.  A caller that
+        has already loaded the channel files passes its own, so nothing is parsed twice.
 
     :returns: ``(guests, trunks, notes, sip_general_users)``; guests and trunks are lists of
         ``{"context", "source", "file", "line", "channel", "object"}``; ``sip_general_users``
@@ -487,8 +497,10 @@ def entry_points(config_dir, channels=("sip", "pjsip", "iax2")):
         one, so changing it moves them too).
     """
     guests, trunks, notes, sip_general_users = [], [], [], []
+    if load is None:
+        load = functools.partial(read_config, config_dir)
     if "sip" in channels:
-        cfg = _load_optional(config_dir, "sip.conf", notes)
+        cfg = _load_optional(load, "sip.conf", notes)
         if cfg is not None:
             general = cfg.first("general")
             ctx = general.get("context") if general is not None else None
@@ -518,7 +530,7 @@ def entry_points(config_dir, channels=("sip", "pjsip", "iax2")):
                                           % category.line),
                                        file=category.path, line=category.line))
     if "pjsip" in channels:
-        cfg = _load_optional(config_dir, "pjsip.conf", notes)
+        cfg = _load_optional(load, "pjsip.conf", notes)
         if cfg is not None:
             identified = set()
             for category in cfg.categories:
@@ -543,7 +555,7 @@ def entry_points(config_dir, channels=("sip", "pjsip", "iax2")):
                                        % (category.name, category.path, category.line),
                                        file=category.path, line=category.line))
     if "iax2" in channels:
-        cfg = _load_optional(config_dir, "iax.conf", notes)
+        cfg = _load_optional(load, "iax.conf", notes)
         if cfg is not None:
             for category in cfg.categories:
                 if category.is_template or category.name.lower() == "general":

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import finding
+
 SPACE_END = 2 ** 32
 
 
@@ -100,15 +102,73 @@ class HostAcl:
                 allowed = allow
         return allowed
 
+
+class AclList:
+    """The ACL list of an object (``ast_append_acl()``/``ast_apply_acl()`` of main/acl.c): its own
+    ``permit``/``deny`` lines form one ACL, each named ACL of an ``acl=`` line (comma-separated,
+    defined in acl.conf) another.  An address gets in only when every ACL admits it; a named ACL
+    acl.conf does not define makes the list invalid, and Asterisk then rejects every address."""
+
+    def __init__(self, own):
+        self.acls = [own]
+        self.missing = []       # named ACLs acl.conf lacks
+
+    def admits(self, address):
+        return not self.missing and all(acl.admits(address) for acl in self.acls)
+
     def leaks(self, allowed):
-        return leaks(self.admits, [b for _a, _n, net in self.rules for b in interval(net)],
-                     allowed)
+        boundaries = [b for acl in self.acls for _a, _n, net in acl.rules for b in interval(net)]
+        return leaks(self.admits, boundaries, allowed)
+
+    @property
+    def unknown(self):
+        return [text for acl in self.acls for text in acl.unknown]
 
 
-def category_acl(category):
+def rules_acl(category):
     """The :class:`HostAcl` of a category's ``permit``/``deny`` lines, in order."""
     acl = HostAcl()
     for name, value in category.items():
         if name.lower() in ("permit", "deny"):
             acl.add(name, value)
     return acl
+
+
+def named_acls(cfg):
+    """``{name: HostAcl}`` of the named ACLs of a loaded acl.conf (None: no acl.conf).  Names
+    are case sensitive, as main/named_acl.c finds them; templates are not ACLs."""
+    if cfg is None:
+        return {}
+    return dict((category.name, rules_acl(category)) for category in cfg.categories
+                if not category.template)
+
+
+def category_acl(category, named=None):
+    """The :class:`AclList` of a category: its ``permit``/``deny`` lines and its ``acl=`` named
+    ACLs, resolved through ``named`` (:func:`named_acls`)."""
+    result = AclList(rules_acl(category))
+    named = named or {}
+    for value in category.get_all("acl"):
+        for item in str(value).split(","):
+            name = item.strip()
+            if not name:
+                continue
+            if name in named:
+                result.acls.append(named[name])
+            else:
+                result.missing.append(name)
+    return result
+
+
+def acl_findings(category, named, allowed, leak_message):
+    """``(failing, manual)`` findings of a category whose ACL list must keep out everything
+    outside ``allowed``: ``leak_message % address`` when it does not, and the permit/deny
+    entries the audit does not understand (IPv6 is never an IPv4 leak)."""
+    acl = category_acl(category, named)
+    leaked = acl.leaks(allowed)
+    failing = [finding(category.path, category.line, category.name, leak_message % leaked[0])] \
+        if leaked else []
+    manual = [finding(category.path, category.line, category.name,
+                      "permit/deny entries not understood: %s" % ", ".join(acl.unknown))] \
+        if acl.unknown else []
+    return failing, manual

@@ -15,6 +15,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils import (
     compliance_dialplan,
     compliance_files,
     compliance_firewall,
+    compliance_freepbx,
     compliance_iax,
     compliance_logging,
     compliance_manager,
@@ -121,10 +122,18 @@ def run_checks(host, options, only=(), skip=()):
     return outcomes
 
 
-def audit(host, options, only=(), skip=(), waivers=None, attest=None):
-    """The module result (without ``changed``): ``controls``, ``summary``, ``compliant``."""
+def audit(host, options, only=(), skip=(), waivers=None, attest=None, object_waivers=None):
+    """The module result (without ``changed``): ``controls``, ``summary``, ``compliant``,
+    ``freepbx``.  On a FreePBX host each remediation names the GUI setting or the custom file
+    that fixes the control (never a generated file)."""
     outcomes = run_checks(host, options, only, skip)
-    entries = apply_choices(outcomes, only, skip, waivers, attest)
+    entries = apply_choices(outcomes, only, skip, waivers, attest, object_waivers)
+    freepbx = host.freepbx
+    if freepbx is not None:
+        for entry in entries:
+            entry["remediation"] = compliance_freepbx.remediation(entry["id"],
+                                                                  entry["remediation"])
     counts, compliant = summarize(entries)
     return dict(controls=entries, summary=counts, compliant=compliant,
-                module_source=host.module_source, live=host.live)
+                module_source=host.module_source, live=host.live,
+                freepbx=freepbx.as_dict() if freepbx is not None else None)

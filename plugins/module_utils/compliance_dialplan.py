@@ -33,8 +33,8 @@ def loaded_channels(host):
 
 def entries(host):
     """``(guests, trunks, notes, sip_general_users)`` of the loaded channel drivers."""
-    return host.remember("entry_points",
-                         lambda: entry_points(host.config_dir, loaded_channels(host)))
+    return host.remember("entry_points", lambda: entry_points(
+        host.config_dir, loaded_channels(host), load=host.config))
 
 
 def asterisk_conf(host):

@@ -120,3 +120,72 @@ def read_jail(fail2ban_dir, name):
     options = dict((option, _interpolate(parser, name, parser.get(name, option)))
                    for option in parser.options(name))
     return Jail(name, options, files)
+
+
+# --- ban actions --------------------------------------------------------------------------------
+
+# What an action's commands act on (first match wins; comments are not read).
+_FAMILIES = (("nftables", re.compile(r"<nftables>|\bnft\b")),
+             ("iptables", re.compile(r"<iptables>|\biptables\b|\bipset\b|\bufw\b")),
+             ("firewalld", re.compile(r"\bfirewall-cmd\b")))
+_NAME_FAMILIES = (("nftables", "nftables"), ("iptables", "iptables"), ("ufw", "iptables"),
+                  ("firewallcmd", "firewalld"))
+_ACTION_KEYS = ("actionstart", "actionban")
+
+
+def action_names(value):
+    """The action names of a jail's ``action`` value: one action a line, ``name[params]`` (the
+    parameters may span lines inside the brackets)."""
+    names, depth, current = [], 0, ""
+    for char in value or "":
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+        if char == "\n" and depth == 0:
+            names.append(current)
+            current = ""
+        else:
+            current += char
+    names.append(current)
+    out = []
+    for text in names:
+        match = re.match(r"\s*([^\s\[]+)", text)
+        if match:
+            out.append(match.group(1))
+    return out
+
+
+def _action_text(fail2ban_dir, name):
+    """The ``actionstart``/``actionban`` commands of action ``name`` (its .conf, .local and
+    their ``before``/``after`` files), or None when action.d has no such action."""
+    files, seen = [], set()
+    for suffix in (".conf", ".local"):
+        files.extend(_with_includes(os.path.join(fail2ban_dir, "action.d", name + suffix), seen))
+    if not files:
+        return None
+    parser = _parser()
+    try:
+        parser.read(files, encoding="utf-8")
+    except (configparser.Error, UnicodeError) as exc:
+        raise ValueError(str(exc))
+    out = []
+    for section in parser.sections():
+        out.extend(_interpolate(parser, section, parser.get(section, key))
+                   for key in _ACTION_KEYS if parser.has_option(section, key))
+    return "\n".join(out)
+
+
+def action_family(fail2ban_dir, name):
+    """``nftables``, ``iptables``, ``firewalld`` (it drives either), ``notify`` (bans nothing:
+    mail, reporting) or ``unknown`` (no such action in action.d and a name that says nothing)."""
+    text = _action_text(fail2ban_dir, name)
+    if text is None:
+        for prefix, family in _NAME_FAMILIES:
+            if name.startswith(prefix):
+                return family
+        return "unknown"
+    for family, pattern in _FAMILIES:
+        if pattern.search(text):
+            return family
+    return "notify"

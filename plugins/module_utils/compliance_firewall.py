@@ -21,6 +21,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_nft im
     Probe,
     Ruleset,
     Unjudgeable,
+    needs_listing,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
@@ -126,14 +127,19 @@ def audit(host, options):
     if not host.live:
         return _manual("live=false: configuration files cannot prove a firewall; audit the "
                        "host live (nft -j list ruleset)")
-    rc, out = host.run(["nft", "-j", "list", "ruleset"])
+    rc, out = host.nft_ruleset()
     if rc == 127:
         return _manual("nft is not installed: no nftables ruleset to judge (a firewall of "
                        "another kind must be checked by hand)")
     if rc != 0:
         return _manual("nft -j list ruleset failed: %s" % out.strip()[:200])
     try:
-        exposure = Exposure(Ruleset(json.loads(out)))
+        document, listing = json.loads(out), None
+        if needs_listing(document):     # nft < 1.0 leaves set-update limits out of its JSON
+            rc, listing = host.remember("nft_listing", lambda: host.run(["nft", "-a", "list", "ruleset"]))
+            if rc != 0:
+                return _manual("nft -a list ruleset failed: %s" % listing.strip()[:200])
+        exposure = Exposure(Ruleset(document, listing))
         return judge(exposure, rtp_range(host), options)
     except Unjudgeable as exc:
         return _manual("the nftables ruleset uses what the audit cannot judge (%s): check "

@@ -23,6 +23,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules i
     loaded_live,
     parse_version,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import named_acls
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import (
+    FREEPBX_FILES,
+    detect,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import Outcome
 
 CHANNELS = {
@@ -93,6 +98,10 @@ class Host:
         rc, out, err = self.module.run_command([binary] + list(args[1:]))
         return rc, out if rc == 0 else (out + err)
 
+    def nft_ruleset(self):
+        """``(rc, stdout)`` of ``nft -j list ruleset``, asked once (rc 127: nft missing)."""
+        return self.remember("nft_ruleset", lambda: self.run(["nft", "-j", "list", "ruleset"]))
+
     def cli(self, command):
         """Output of ``asterisk -rx command`` when live and Asterisk answers, else None."""
         if not self.live or self.asterisk is None:
@@ -140,6 +149,13 @@ class Host:
         return None, dict((control, Outcome.not_applicable(why, path)) for control in controls)
 
     @property
+    def freepbx(self):
+        """The :class:`FreePBX` managing the host, or None.  Live, its settings files count as
+        evidence too; a configuration backup (``live=False``) is judged by its own files only."""
+        return self.remember("freepbx", lambda: detect(
+            self.config_dir, FREEPBX_FILES if self.live else ()))
+
+    @property
     def version_major(self):
         """Major version of the installed Asterisk (``asterisk -V``), or None."""
         if self._version is False:
@@ -148,3 +164,10 @@ class Host:
                 dummy, out, dummy_err = self.module.run_command([self.asterisk, "-V"])
                 self._version = parse_version(out)[2]
         return self._version
+
+
+def host_named_acls(host):
+    """The named ACLs of the host's acl.conf (``{name: HostAcl}``), read once.
+
+    :raises AsteriskConfigError: Asterisk would refuse acl.conf."""
+    return host.remember("named_acls", lambda: named_acls(host.config("acl.conf")))

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import json
 import os
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import network
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_fail2ban import read_jail
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_fail2ban import (
+    action_family,
+    action_names,
+    read_jail,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
     finding,
@@ -23,6 +28,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
 DEFAULT_LOG_DIR = "/var/log/asterisk"
 JAIL = "asterisk"
 NOT_FILES = ("console",)
+# Tables iptables-nft creates: a ruleset of these only is iptables driven through nf_tables.
+IPTABLES_NFT_TABLES = ("filter", "nat", "mangle", "raw", "security")
+PBXSEC_TABLE = "its nftables table inet pbxsec (role firewall)"
 
 
 def levels(value):
@@ -62,12 +70,25 @@ def audit_logger(host, _options):
         where[0], where[1], "logfiles", "no channel logs the security level")])}
 
 
+def notice_channels(host):
+    """Names of the file channels that log the ``notice`` level (failed registrations): the
+    stock ``messages`` (``messages.log`` from Asterisk 19), FreePBX's ``full``."""
+    logfiles = host.section("logger.conf", "logfiles")
+    if logfiles is None:
+        return []
+    return [name for name, value in logfiles.items()
+            if name.lower() not in NOT_FILES and not name.lower().startswith("syslog")
+            and set(levels(value)) & {"notice", "*"}]
+
+
 def _wanted_logs(host):
-    """``[(what, [acceptable absolute paths])]`` the jail must watch."""
+    """``[(what, [acceptable absolute paths])]`` the jail must watch: a file logger.conf sends
+    NOTICE lines to (by version when logger.conf names none), and the security log."""
     directory = log_dir(host)
     major = host.version_major
-    names = ["messages"] if major is not None and major < 19 else \
-        ["messages.log"] if major is not None else ["messages", "messages.log"]
+    names = notice_channels(host) or (
+        ["messages"] if major is not None and major < 19 else
+        ["messages.log"] if major is not None else ["messages", "messages.log"])
     wanted = [("messages log", [os.path.join(directory, n) for n in names])]
     channels = security_channels(host)
     if channels:
@@ -80,6 +101,59 @@ def _ignored(jail, nets):
     entries = [e for e in entries if e is not None]
     return [net for net in nets
             if not any(net.subnet_of(entry) for entry in entries)]
+
+
+def firewall_backend(host):
+    """``(backend, why)``: ``nftables`` when the live ruleset has a native nftables table (the
+    firewall role's ``inet pbxsec`` first), ``iptables`` when it holds iptables-nft tables only
+    or nft is missing and iptables is installed; ``(None, None)`` when unknown (not live, no
+    firewall tool, an unreadable ruleset)."""
+    if not host.live:
+        return None, None
+    rc, out = host.nft_ruleset()
+    tables = []
+    if rc == 0:
+        try:
+            tables = [(item["table"]["family"], item["table"]["name"])
+                      for item in json.loads(out)["nftables"] if "table" in item]
+        except (ValueError, KeyError, TypeError):
+            return None, None
+    if ("inet", "pbxsec") in tables:
+        return "nftables", PBXSEC_TABLE
+    native = [t for t in tables if t[0] not in ("ip", "ip6") or t[1] not in IPTABLES_NFT_TABLES]
+    if native:
+        return "nftables", "its nftables table %s %s" % native[0]
+    if tables:
+        return "iptables", "iptables (nf_tables tables %s)" % ", ".join(
+            "%s %s" % table for table in tables)
+    if host.module.get_bin_path("iptables", opt_dirs=["/usr/sbin", "/sbin"]):
+        return "iptables", "iptables (nft lists no table)"
+    if rc == 0:
+        return "nftables", "nftables (no table loaded, no iptables)"
+    return None, None
+
+
+def _ban_findings(host, directory, jail):
+    """The jail must ban (not only notify), through the firewall the host filters with."""
+    names = action_names(jail.get("action", ""))
+    families = dict((name, action_family(directory, name)) for name in names)
+    banning = [name for name in names if families[name] not in ("notify", "unknown")]
+    unknown = [name for name in names if families[name] == "unknown"]
+    if not banning:
+        return [finding(directory, None, JAIL, "no ban action: %s" % (
+            "action.d defines no %s" % ", ".join(unknown) if unknown else
+            "the actions (%s) only notify" % ", ".join(names) if names else "action is empty"))]
+    backend, why = firewall_backend(host)
+    if backend is not None and any(name.startswith("pbxsec") for name in banning) and \
+            why != PBXSEC_TABLE:
+        return [finding(directory, None, JAIL, "ban action %s adds to the nftables table inet "
+                        "pbxsec, which is not loaded (the host filters with %s): apply the "
+                        "firewall role" % (", ".join(banning), why))]
+    if backend is None or any(families[name] in (backend, "firewalld") for name in banning):
+        return []
+    return [finding(directory, None, JAIL, "ban action %s acts on %s, but the host filters with "
+                    "%s: its bans block nothing" % (", ".join(banning),
+                                                    families[banning[0]], why))]
 
 
 def audit_fail2ban(host, options):
@@ -105,6 +179,7 @@ def audit_fail2ban(host, options):
                                  % (what, " or ".join(paths))))
     if not any(glob.glob(pattern) for pattern in patterns):
         found.append(finding(directory, None, JAIL, "no logpath names an existing file"))
+    found += _ban_findings(host, directory, jail)
     missing = _ignored(jail, options.provider_nets + options.management_nets)
     if missing:
         found.append(finding(directory, None, JAIL, "ignoreip lacks %s: fail2ban may ban them"

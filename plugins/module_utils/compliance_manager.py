@@ -16,7 +16,10 @@ import ipaddress
 import re
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import category_acl
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import acl_findings
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import (
+    host_named_acls,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
     finding,
@@ -80,30 +83,35 @@ def _ami_exposure(host, general):
     return Outcome.judged(found)
 
 
-def _ami_users(cfg, general, allowed):
+def _rights_message(option, bad, user, freepbx):
+    message = "%s includes %s" % (option, ",".join(bad))
+    if freepbx is not None and user == freepbx.ami_user:
+        message += (" (FreePBX's own AMI user, AMPMGRUSER%s: FreePBX needs these rights; while "
+                    "the user stays loopback-only accept them with pbx_object_waivers "
+                    "{PBX-AMI-002: {%s: reason}})" % (
+                        " in " + freepbx.ami_user_source if freepbx.ami_user_source else
+                        " (FreePBX's default)", user))
+    return message
+
+
+def _ami_users(cfg, general, allowed, named, freepbx=None):
     if not ast_true(general.get("enabled") if general is not None else None):
         return Outcome.not_applicable("AMI is disabled (manager.conf [general] enabled)")
     found, manual = [], []
     for user in cfg.categories:
         if user.template or user.name.lower() == "general":
             continue
-        named = user.get("acl")
-        if named is not None:
-            manual.append(finding(named.path, named.line, user.name,
-                                  "named acl=%s (acl.conf) not judged" % named))
-        else:
-            leaked = category_acl(user).leaks(allowed)
-            if leaked:
-                found.append(finding(user.path, user.line, user.name,
-                                     "AMI user reachable from outside loopback and the "
-                                     "management networks (e.g. %s)" % leaked[0]))
+        failing, unclear = acl_findings(user, named, allowed, "AMI user reachable from outside "
+                                        "loopback and the management networks (e.g. %s)")
+        found += failing
+        manual += unclear
         for option in ("write", "writeperms"):
             for value in user.get_all(option):
                 rights = [w.strip().lower() for w in str(value).split(",")]
                 bad = [r for r in DANGEROUS_WRITE if r in rights]
                 if bad:
                     found.append(finding(value.path, value.line, user.name,
-                                         "%s includes %s" % (option, ",".join(bad))))
+                                         _rights_message(option, bad, user.name, freepbx)))
     if found:
         return Outcome("fail", found + manual)
     return Outcome("manual", manual) if manual else Outcome("pass")
@@ -138,7 +146,8 @@ def audit_ami(host, options):
         return {"PBX-AMI-001": absent, "PBX-AMI-002": absent}
     general = cfg.first("general")
     return {"PBX-AMI-001": _ami_exposure(host, general),
-            "PBX-AMI-002": _ami_users(cfg, general, [LOOPBACK] + options.management_nets)}
+            "PBX-AMI-002": _ami_users(cfg, general, [LOOPBACK] + options.management_nets,
+                                      host_named_acls(host), host.freepbx)}
 
 
 def audit_http(host, _options):

@@ -21,6 +21,7 @@ interface name, ``ip daddr``, ``fib``, marks, NAT, iptables-nft ``xt`` rules...)
 from __future__ import annotations
 
 import ipaddress
+import re
 
 HOOKS = (("ingress", ("netdev",)), ("prerouting", ("ip", "inet")), ("input", ("ip", "inet")))
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "sctp": 132, "dccp": 33, "udplite": 136}
@@ -66,10 +67,13 @@ def _scalar(value):
 class Ruleset:
     """A parsed ``nft -j list ruleset`` document."""
 
-    def __init__(self, document):
+    def __init__(self, document, listing=None):
+        """``listing``: the text of ``nft -a list ruleset``, needed only when
+        :func:`needs_listing` says so."""
         self.chains = {}        # (family, table, name) -> chain dict
         self.rules = {}         # (family, table, name) -> [expr lists]
         self.sets = {}          # (family, table, name) -> set/map dict
+        listed = _listed_set_statements(listing) if listing else {}
         for item in document.get("nftables", []):
             if "chain" in item:
                 chain = item["chain"]
@@ -79,7 +83,9 @@ class Ruleset:
             elif "rule" in item:
                 rule = item["rule"]
                 key = (rule["family"], rule["table"], rule["chain"])
-                self.rules.setdefault(key, []).append(rule.get("expr", []))
+                expressions = rule.get("expr", [])
+                _restore_set_statements(expressions, listed.get(key + (rule.get("handle"),)))
+                self.rules.setdefault(key, []).append(expressions)
             elif "set" in item or "map" in item:
                 named = item.get("set") or item.get("map")
                 self.sets[(named["family"], named["table"], named["name"])] = named
@@ -292,6 +298,64 @@ def _meta(key, probe):
     if key in ("iif", "iifname"):
         return _INTERFACE
     raise Unjudgeable("meta %s" % key)
+
+
+# --- nft before 1.0 -------------------------------------------------------------------------------
+# nft 0.9.x (Debian 11) leaves the statements of a dynamic set update (``update @meter { ip saddr
+# limit rate over 50/second }``) out of ``nft -j``: the JSON reads like an update without a limit.
+# Its text listing keeps them, so such rules are completed from ``nft -a list ruleset``.
+
+_LISTED_TABLE = re.compile(r"^\s*table (\S+) (\S+) \{")
+_LISTED_CHAIN = re.compile(r"^\s*chain (\S+) \{")
+_LISTED_HANDLE = re.compile(r"# handle (\d+)\s*$")
+_LISTED_SET_STATEMENT = re.compile(r"\b(?:update|add) @\S+ \{([^}]*)\}")
+_LISTED_LIMIT = re.compile(r"\blimit rate (over )?")
+
+
+def _bare_set_updates(expressions):
+    return [expr["set"] for expr in expressions
+            if "set" in expr and expr["set"].get("op") in ("add", "update")
+            and "stmt" not in expr["set"]]
+
+
+def needs_listing(document):
+    """Whether a rule updates a dynamic set without its statements in the JSON (nft < 1.0), so
+    that the ruleset must also be read as text (``nft -a list ruleset``)."""
+    return any(_bare_set_updates(item["rule"].get("expr", []))
+               for item in document.get("nftables", []) if "rule" in item)
+
+
+def _listed_set_statements(listing):
+    """``{(family, table, chain, handle): [statements of each set update, in order]}`` from the
+    text of ``nft -a list ruleset``; a statement list holds the update's ``limit``, if any."""
+    out, table, chain = {}, None, None
+    for line in listing.splitlines():
+        match = _LISTED_TABLE.match(line)
+        if match:
+            table, chain = match.groups(), None
+            continue
+        match = _LISTED_CHAIN.match(line)
+        if match:
+            chain = match.group(1)
+            continue
+        handle = _LISTED_HANDLE.search(line)
+        if table is None or chain is None or handle is None:
+            continue
+        statements = []
+        for inside in _LISTED_SET_STATEMENT.findall(line):
+            limit = _LISTED_LIMIT.search(inside)
+            statements.append([{"limit": {"inv": bool(limit.group(1))}}] if limit else [])
+        out[(table[0], table[1], chain, int(handle.group(1)))] = statements
+    return out
+
+
+def _restore_set_statements(expressions, listed):
+    """Give each bare set update of a rule the statements its text listing shows."""
+    if listed is None:
+        return
+    for body, statements in zip(_bare_set_updates(expressions), listed):
+        if statements:
+            body["stmt"] = statements
 
 
 def _has_limit(body):

@@ -94,9 +94,13 @@ CATALOGUE = (
             "high", "Apply the firewall role (pbx_management_networks)."),
     Control("PBX-NET-004", "Firewall: SIP rate-limited per source", "medium",
             "Apply the firewall role (SIP flood limit)."),
-    Control("PBX-NET-005", "User agent strings hide the Asterisk version", "low",
+    Control("PBX-NET-005", "SIP listens only where used; user agent strings hide the Asterisk "
+            "version", "low",
             "Set useragent/sdpsession in sip.conf and user_agent in the PJSIP global section "
-            "(role sip)."),
+            "(role sip). Turn off chan_sip tcpenable/tlsenable unless a peer's transport= (or "
+            "[general] transport) allows tcp/tls; remove PJSIP transports no endpoint or "
+            "registration names in transport= (only judged when every one of them names its "
+            "transport: one without may use any)."),
     Control("PBX-AMI-001", "AMI disabled or bound to loopback", "critical",
             "Set enabled=no or bindaddr=127.0.0.1 in manager.conf [general] (role manager)."),
     Control("PBX-AMI-002", "AMI users limited to loopback/management networks, no system, "

@@ -73,7 +73,24 @@ def _entry(control, outcome):
                 remediation=control.remediation)
 
 
-def apply_choices(outcomes, only=None, skip=(), waivers=None, attest=None):
+def waive_objects(outcome, reasons):
+    """``outcome`` with the findings of the objects in ``reasons`` (``{object: reason}``) marked
+    waived; ``waived`` when no other finding is left, else the status is kept."""
+    if outcome.status not in WAIVABLE or not reasons:
+        return outcome
+    findings, open_findings = [], 0
+    for item in outcome.findings:
+        reason = reasons.get(item["object"]) if item["object"] is not None else None
+        if reason:
+            item = dict(item, message="%s (waived for %s: %s)" % (item["message"],
+                                                                  item["object"], reason))
+        else:
+            open_findings += 1
+        findings.append(item)
+    return Outcome("waived" if findings and not open_findings else outcome.status, findings)
+
+
+def apply_choices(outcomes, only=None, skip=(), waivers=None, attest=None, object_waivers=None):
     """The ``controls`` list of the module result, in catalogue order.
 
     :param outcomes: ``{control ID: Outcome}`` of the checks that ran.
@@ -83,9 +100,12 @@ def apply_choices(outcomes, only=None, skip=(), waivers=None, attest=None):
         (its findings are kept, the reason is added); a passing one stays ``pass``.
     :param attest: ``{ID: who/when}``: a ``manual`` control the operator attests becomes
         ``pass``.
+    :param object_waivers: ``{ID: {object: reason}}``: the findings of these objects are accepted;
+        a failed, manual or errored control whose findings are all accepted becomes ``waived``.
     """
     waivers = waivers or {}
     attest = attest or {}
+    object_waivers = object_waivers or {}
     entries = []
     for control in CATALOGUE:
         if only and control.id not in only:
@@ -97,6 +117,7 @@ def apply_choices(outcomes, only=None, skip=(), waivers=None, attest=None):
         if outcome.status == "manual" and attest.get(control.id):
             outcome = Outcome("pass", outcome.findings + [
                 finding(None, None, None, "attested: %s" % attest[control.id])])
+        outcome = waive_objects(outcome, object_waivers.get(control.id))
         if outcome.status in WAIVABLE and waivers.get(control.id):
             outcome = Outcome("waived", outcome.findings + [
                 finding(None, None, None, "waived: %s" % waivers[control.id])])

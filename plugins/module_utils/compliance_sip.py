@@ -11,8 +11,11 @@ keeps chan_sip's default.  Peers are the non-template categories with ``type=pee
 from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import category_acl
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import acl_findings
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import (
+    CHANNELS,
+    host_named_acls,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
     finding,
@@ -111,27 +114,17 @@ def _allowsubscribe(cfg, named_trunks):
     return Outcome.judged(found)
 
 
-def _insecure_invite(cfg, provider_nets):
+def _insecure_invite(cfg, provider_nets, named):
     """Peers taking calls without authentication must be limited to the provider networks."""
     found, manual = [], []
     for peer in peers(cfg):
         if "invite" not in insecure_options(peer):
             continue
-        if peer.get("acl") is not None:
-            value = peer.get("acl")
-            manual.append(finding(value.path, value.line, peer.name,
-                                  "insecure=invite peer uses named acl=%s (acl.conf not judged)"
-                                  % value))
-            continue
-        acl = category_acl(peer)
-        leaked = acl.leaks(provider_nets)
-        if leaked:
-            found.append(finding(peer.path, peer.line, peer.name,
-                                 "insecure=invite peer accepts calls from outside the provider "
-                                 "networks (e.g. %s): permit/deny do not limit it" % leaked[0]))
-        if acl.unknown:
-            manual.append(finding(peer.path, peer.line, peer.name,
-                                  "permit/deny entries not understood: %s" % ", ".join(acl.unknown)))
+        failing, unclear = acl_findings(peer, named, provider_nets, "insecure=invite peer "
+                                        "accepts calls from outside the provider networks (e.g. "
+                                        "%s): permit/deny/acl do not limit it")
+        found += failing
+        manual += unclear
     if found:
         return Outcome("fail", found + manual)
     return Outcome("manual", manual) if manual else Outcome("pass")
@@ -152,5 +145,5 @@ def audit(host, options):
         "PBX-SIP-003": _autocreatepeer(cfg),
         "PBX-SIP-004": _allowoverlap(cfg),
         "PBX-SIP-005": _allowsubscribe(cfg, options.sip_trunks),
-        "PBX-SIP-006": _insecure_invite(cfg, options.provider_nets),
+        "PBX-SIP-006": _insecure_invite(cfg, options.provider_nets, host_named_acls(host)),
     }

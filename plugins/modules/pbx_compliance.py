@@ -19,7 +19,10 @@ description:
     (asked of the running Asterisk, or predicted from C(modules.conf)).
   - PBX-NET-001..004 are judged on the live nftables ruleset by sending probe packets through it
     (C(nft -j list ruleset)); without it they are C(manual). PBX-LOG-002 reads fail2ban's jail
-    files in fail2ban's order and asks C(fail2ban-client) when live.
+    files in fail2ban's order, checks that the jail's ban action acts on the firewall in use and
+    asks C(fail2ban-client) when live.
+  - Named ACLs (C(acl=), defined in C(acl.conf)) are evaluated as Asterisk does; every ACL of an
+    object must admit an address, and an undefined name rejects every address.
   - A configuration tree Asterisk would refuse makes the controls that need it C(error), naming
     file and line; the other controls are still judged.
   - Reads only, never reports changed, and never fails for non-compliance (the result says
@@ -86,6 +89,15 @@ options:
         C(waived), keeping its findings; a passing control stays C(pass).
     type: dict
     default: {}
+  object_waivers:
+    description:
+      - Control ID to a dict of object name to reason, for single objects (AMI users, peers,
+        endpoints, mailboxes; the C(object) of a finding) accepted as they are, for example
+        FreePBX's own AMI user under C(PBX-AMI-002). Their findings are kept and marked waived; a C(fail), C(manual)
+        or C(error) control all of whose findings are waived becomes C(waived).
+      - An object waiver covers every finding of that object under that control.
+    type: dict
+    default: {}
   attest:
     description:
       - Control ID to who attested it and when, for the controls no host can show
@@ -124,6 +136,9 @@ EXAMPLES = r"""
     management_networks: [10.20.0.0/24]
     waivers:
       PBX-VM-004: "PINs are changed by the users, ticket 4711"
+    object_waivers:
+      PBX-AMI-002:
+        admin: "FreePBX's own AMI user, loopback only"
     attest:
       PBX-ACC-001: "top-up limit 50 NZD, checked by ops@example.net 2026-11-20"
   register: pbx_audit
@@ -189,6 +204,25 @@ live:
   description: Whether live sources were asked.
   returned: always
   type: bool
+freepbx:
+  description:
+    - Null unless FreePBX manages the host (its C(/etc/freepbx.conf) or C(/etc/amportal.conf) when
+      live, or its generated files in O(config_dir)). Then every remediation names the FreePBX
+      GUI setting or the custom file that wins, never a generated C(*_additional.conf).
+  returned: always
+  type: dict
+  contains:
+    evidence:
+      description: The files that show FreePBX.
+      type: list
+      elements: str
+    ami_user:
+      description: FreePBX's own AMI user (C(AMPMGRUSER), default C(admin)).
+      type: str
+    ami_user_source:
+      description: The file that names it, or null for FreePBX's default.
+      type: str
+  sample: {"evidence": ["/etc/freepbx.conf"], "ami_user": "admin", "ami_user_source": "/etc/amportal.conf"}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -215,6 +249,7 @@ def main():
             controls=dict(type="list", elements="str", default=[]),
             skip=dict(type="list", elements="str", default=[]),
             waivers=dict(type="dict", default={}),
+            object_waivers=dict(type="dict", default={}),
             attest=dict(type="dict", default={}),
             keys_dir=dict(type="path", default="/var/lib/asterisk/keys"),
             asterisk_group=dict(type="str", default="asterisk"),
@@ -225,16 +260,22 @@ def main():
     params = module.params
     named = list(params["controls"]) + list(params["skip"]) + list(params["waivers"]) + \
         list(params["attest"])
+    named += list(params["object_waivers"])
     unknown = sorted(set(named) - set(CONTROL_IDS))
     if unknown:
         module.fail_json(msg="unknown control IDs: %s" % ", ".join(unknown))
+    bad = sorted(control for control, objects in params["object_waivers"].items()
+                 if not isinstance(objects, dict))
+    if bad:
+        module.fail_json(msg="object_waivers: %s must map object names to reasons"
+                         % ", ".join(bad))
     try:
         options = Options(params)
     except ValueError as exc:
         module.fail_json(msg="invalid option: %s" % exc)
     host = Host(module, params["config_dir"], params["live"])
     result = audit(host, options, params["controls"], params["skip"], params["waivers"],
-                   params["attest"])
+                   params["attest"], params["object_waivers"])
     module.exit_json(changed=False, **result)
 
 

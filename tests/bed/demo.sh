@@ -1,29 +1,24 @@
 #!/usr/bin/env bash
 # `make demo`: a small containerised fleet, audited and attacked before and after hardening.
-#   1. start stock Asterisk 16 and the typical-site Asterisk 22, plus the attacker
+#   1. start stock Asterisk 16, the typical-site Asterisk 22 and the FreePBX-layout host on three
+#      test networks (provider, Internet, office LAN), with one attacker on each
 #   2. audit the fleet (playbooks/audit.yml): reports in reports/demo-before/
-#   3. send each an anonymous INVITE to an international number: it gets into the dialplan
-#   4. run playbooks/harden.yml against the fleet
-#   5. send the same INVITE again: now it is refused (401/403)
-#   6. audit again: reports in reports/demo-after/
-# Containers are removed at the end; keep them with PBXSEC_DEMO_KEEP=1.
+#   3. attack: an anonymous INVITE to an international number from the provider network (it gets
+#      into the dialplan), SIP OPTIONS from the Internet (answered), wrong REGISTERs from the
+#      Internet (all answered, nobody bans)
+#   4. run playbooks/harden.yml against the fleet, firewall and fail2ban included
+#   5. attack again: the INVITE is refused (401/403), the Internet gets no reply, and a
+#      brute-forcer on the office LAN (trusted for SIP) is banned after maxretry wrong REGISTERs
+#   6. audit again: reports in reports/demo-after/; every control must pass or be waived
+# Exits non-zero when any of these does not happen. Containers and networks (pbxsec-demo-*) are
+# removed at the end; keep them with PBXSEC_DEMO_KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/bed/demo-lib.sh
+. tests/bed/demo-lib.sh
 
-network=pbxsec-demo
-attacker=pbxsec-demo-attacker
-declare -A fleet=([pbxsec-demo-a16]=pbxsec/asterisk16:latest [pbxsec-demo-a22]=pbxsec/asterisk22-site:latest)
-hosts=(pbxsec-demo-a16 pbxsec-demo-a22)
 workdir=$(mktemp -d)
-declare -A before after
-
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-
-# shellcheck disable=SC2317  # called from the EXIT trap
-remove_fleet() {
-    docker rm -f "${hosts[@]}" "$attacker" >/dev/null 2>&1 || true
-    docker network rm "$network" >/dev/null 2>&1 || true
-}
+phase=
 
 # shellcheck disable=SC2317  # the EXIT trap
 cleanup() {
@@ -32,106 +27,63 @@ cleanup() {
 }
 trap cleanup EXIT
 
-probe() {
-    docker exec "$attacker" python3 /opt/pbxsec-tools/sip_probe.py "$1" --to 0044201234567
-}
-
-verdict() {
-    python3 -c '
-import json, sys
-r = json.loads(sys.argv[1])
-codes = r["responses"]
-if codes and set(codes) <= {401, 403}:
-    print("REFUSED   responses %s" % codes)
-elif codes:
-    print("GOT IN    responses %s (the call reached the dialplan)" % codes)
-else:
-    print("NO ANSWER")' "$1"
-}
-
-say "Starting the fleet: stock Asterisk 16, typical-site Asterisk 22, attacker"
+say "Starting the fleet: Asterisk 16, Asterisk 22 (site), FreePBX 16 layout; attackers on the provider, Internet and LAN networks"
 remove_fleet
-docker network create "$network" >/dev/null
+start_fleet
 for host in "${hosts[@]}"; do
-    docker run -d --name "$host" --hostname "$host" --network "$network" "${fleet[$host]}" >/dev/null
+    printf '  %-18s %-30s provider %s, Internet %s, LAN %s\n' "$host" "${image[$host]}" \
+        "$(address "$host" provider)" "$(address "$host" internet)" "$(address "$host" lan)"
 done
-docker run -d --name "$attacker" --network "$network" \
-    -v "$PWD/tests/tools:/opt/pbxsec-tools:ro" pbxsec/attacker:latest >/dev/null
-for host in "${hosts[@]}"; do
-    for _ in $(seq 30); do
-        docker exec "$host" asterisk -rx "core show uptime" >/dev/null 2>&1 && break
-        sleep 1
-    done
-done
-
-# audit NAME: run playbooks/audit.yml into reports/demo-NAME (a non-compliant fleet is the
-# expected answer before hardening, not an error of the demo) and print its counts per host.
-audit() {
-    local dir="$PWD/reports/demo-$1"
-    rm -rf "$dir"
-    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit \
-        -e "pbx_report_dir=$dir" -e pbx_audit_fail=false >"$workdir/audit-$1.log" 2>&1 ||
-        { cat "$workdir/audit-$1.log"; return 1; }
-    python3 - "$dir/fleet.json" <<'PY'
-import json, sys
-fleet = json.load(open(sys.argv[1], encoding="utf-8"))
-for host in fleet["hosts"]:
-    counts = ", ".join("%s %d" % (status, count)
-                       for status, count in sorted(host["summary"].items()) if count)
-    print("  %-18s %-13s %s" % (host["name"], host["status"], counts))
-PY
-    printf '  report: %s/report.html (fleet.json, hosts/*.json and junit.xml beside it)\n' "$dir"
-}
-
-# The demo's containers have no NET_ADMIN (the firewall and fail2ban roles are shown by
-# molecule/network); weak secrets and PINs are rotated into $workdir/pbx-secrets; the typical
-# site's own dialplan findings (its trunk context reaches from-internal) are waived.
-cat >"$workdir/inventory.yml" <<INVENTORY
-pbx:
-  hosts:
-$(printf '    %s: {}\n' "${hosts[@]}")
-  vars:
-    ansible_connection: community.docker.docker
-    ansible_python_interpreter: auto_silent
-    pbx_become: false
-    # Test networks, as in the tests: TEST-NET-2 stands in for the provider (Kiwi VoIP's
-    # 27.111.14.0/24 is the default); the site trunk contacts loopback, a trusted network here.
-    pbx_provider_networks: ["198.51.100.0/24"]
-    pbx_trusted_networks: ["127.0.0.1/32"]
-    pbx_firewall_enabled: false
-    pbx_fail2ban_enabled: false
-    pbx_secrets_rotate: true
-    pbx_secrets_object_waivers: {kiwi-trunk: provider credential, kiwi-trunk-auth: provider credential}
-    pbx_dialplan_fix_guest_context: true
-    pbx_waivers: {PBX-DP-002: "site dialplan, the integrator's", PBX-VM-006: "site dialplan, the integrator's"}
-INVENTORY
+if docker exec pbxsec-demo-fpbx test -e /var/www/html/admin/modules/firewall/module.xml; then
+    echo "  pbxsec-demo-fpbx has FreePBX's Firewall module (a stand-in that filters nothing):" \
+         "pbx_firewall_freepbx_firewall: coexist adds the pbxsec table beside it"
+fi
+cp tests/bed/demo/inventory.yml "$workdir/inventory.yml"
 
 say "Audit before hardening: ansible-playbook pbxsec.hardening.audit"
 audit before
+printf '  report: %s/reports/demo-before/report.html\n' "$PWD"
 
-say "Attack before hardening: anonymous INVITE to 0044201234567 (an international number)"
-for host in "${hosts[@]}"; do
-    before[$host]=$(verdict "$(probe "$host")")
-    printf '  %-18s %s\n' "$host" "${before[$host]}"
-done
+say "Attacks before hardening"
+attack before internet
 
-say "Hardening the fleet: ansible-playbook pbxsec.hardening.harden"
-ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.harden
+say "Hardening the fleet: ansible-playbook pbxsec.hardening.harden (log: reports/demo-harden.log)"
+harden_rc=0
+ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.harden 2>&1 |
+    tee reports/demo-harden.log |
+    awk '/^TASK \[pbxsec\.hardening\./ { split($2, r, "[[.]"); if (r[4] != role) {
+             role = r[4]; printf "  role %s\n", role; fflush() } }
+         /^PLAY RECAP/ { recap = 1 } recap && NF { print "  " $0 }' || harden_rc=$?
 
-say "Attack after hardening: the same INVITE"
-for host in "${hosts[@]}"; do
-    after[$host]=$(verdict "$(probe "$host")")
-    printf '  %-18s %s\n' "$host" "${after[$host]}"
-done
+say "Attacks after hardening"
+attack after lan
 
 say "Audit after hardening"
-audit after
+audit_rc=0
+audit after || audit_rc=$?
 
 say "Summary"
-printf '  %-18s %-52s %s\n' HOST BEFORE AFTER
-status=0
+status=$((harden_rc || audit_rc))
+row='  %-17s| %-28s| %-28s| %-18s| %-18s| %s\n'
+# shellcheck disable=SC2059  # the format is $row
+printf "$row" HOST "AUDIT before" "AUDIT after" "INVITE (provider)" "SIP from Internet" "BRUTE FORCE"
+r() { cat "$workdir/$1.$host.$2" 2>/dev/null || echo "?"; }   # r PHASE WHAT, of $host
 for host in "${hosts[@]}"; do
-    printf '  %-18s %-52s %s\n' "$host" "${before[$host]}" "${after[$host]}"
-    case ${after[$host]} in REFUSED*) ;; *) status=1 ;; esac
+    # shellcheck disable=SC2059
+    printf "$row" "$host" "$(r before audit)" "$(r after audit)" \
+        "$(r before invite) -> $(r after invite)" "$(r before internet) -> $(r after internet)" \
+        "$(r before brute) -> $(r after brute)"
+    [ "$(r before invite)" = "got in" ] && [ "$(r after invite)" = refused ] &&
+        [ "$(r before internet)" = answer ] && [ "$(r after internet)" = silence ] &&
+        [[ "$(r before brute)" = *"not banned"* ]] && [[ "$(r after brute)" = *"banned after"* ]] ||
+        status=1
 done
+printf '\n  HTML reports: %s/reports/demo-before/report.html\n' "$PWD"
+printf '                %s/reports/demo-after/report.html\n' "$PWD"
+printf '  beside each: fleet.json, hosts/*.json, junit.xml, ansible.log; harden log: %s/reports/demo-harden.log\n' "$PWD"
+if [ $status = 0 ]; then
+    printf '\n  Every attack stopped; every control passes or is waived (%ss).\n' "$SECONDS"
+else
+    printf '\n  FAILED: see the table and the logs above (%ss).\n' "$SECONDS"
+fi
 exit $status

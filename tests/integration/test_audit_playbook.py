@@ -5,8 +5,8 @@
 
 """End-to-end tests of ``ansible-playbook pbxsec.hardening.audit`` on real Asterisk.
 
-A fleet of the four test-bed images (stock and site Asterisk 16 and 22) plus one stopped
-container (unreachable) is started once per session, ``--network none``, reached with
+A fleet of the five test-bed images (stock and site Asterisk 16 and 22, and the FreePBX 16
+layout) plus one stopped container (unreachable) is started once per session, ``--network none``, reached with
 ``community.docker.docker`` exactly as the harden test does (its helpers are reused).  In order:
 
 1. the audit of the fresh fleet (``-vvv``) exits non-zero, lists the failing control IDs that
@@ -14,6 +14,8 @@ container (unreachable) is started once per session, ``--network none``, reached
    complete, changes nothing under /etc/asterisk, and writes reports that parse;
 2. ``--check`` gives the same per-host result;
 3. no secret or PIN of the images appears in the output at -vvv or in any report file;
+   on the FreePBX host every remediation names the FreePBX GUI setting or the custom file that
+   wins, never a generated ``*_additional.conf``, and FreePBX's own AMI user is named;
 4. after ``pbxsec.hardening.harden`` (with waivers for what it does not fix, the same waivers given
    to the audit) the audit of the live hosts is compliant and exits 0.
 
@@ -49,6 +51,7 @@ IMAGES = {
     "s16": "pbxsec/asterisk16-site:latest",
     "a22": "pbxsec/asterisk22:latest",
     "s22": "pbxsec/asterisk22-site:latest",
+    "f16": "pbxsec/freepbx16:latest",
 }
 # What harden.yml does not fix here (dialplan findings are the operator's, rotation is opt-in,
 # the network roles are off in containers), waived for harden and audit alike.
@@ -79,6 +82,20 @@ EXPECTED_FAIL = {
     "s22": COMMON | {"PBX-PJS-001", "PBX-PJS-002", "PBX-PJS-004", "PBX-DP-002", "PBX-SEC-002",
                      "PBX-VM-001", "PBX-VM-002", "PBX-VM-003", "PBX-VM-004", "PBX-VM-005",
                      "PBX-VM-006"},
+    # FreePBX's generated files: allowguest/allowoverlap/allowsubscribe=yes, an open
+    # insecure=invite trunk, the anonymous endpoint (allowanon), PJSIP trunk without auth,
+    # useragent=FPBX-<version>, AMI on 0.0.0.0 with FreePBX's own user holding
+    # system/command/originate, HTTP on ::; no IAX2 guest.
+    "f16": {"PBX-SIP-001", "PBX-SIP-004", "PBX-SIP-005", "PBX-SIP-006", "PBX-PJS-001",
+            "PBX-PJS-002", "PBX-PJS-004", "PBX-NET-005", "PBX-AMI-001", "PBX-AMI-002",
+            "PBX-HTTP-001", "PBX-LOG-001", "PBX-LOG-002", "PBX-FS-001"},
+}
+# FreePBX GUI settings the stock FreePBX host's report must name for its failing controls.
+FREEPBX_GUI = {
+    "PBX-SIP-001": "Settings > Asterisk SIP Settings > General SIP Settings > Allow SIP Guests: No",
+    "PBX-PJS-001": "Allow Anonymous Inbound SIP Calls: No",
+    "PBX-AMI-001": "Settings > Advanced Settings > Asterisk Manager Host",
+    "PBX-LOG-001": "Settings > Asterisk Logfile Settings",
 }
 RUN_TIMEOUT = 600
 
@@ -199,8 +216,42 @@ def test_reports_written_and_parse(fleet, stock_audit):
     assert all(len(s.findall("testcase")) == len(report["catalogue"]) for s in suites)
     with open(os.path.join(reports, "report.html"), encoding="utf-8") as handle:
         page = handle.read()
-    assert page.count('<tr class="host">') == 5
+    assert page.count('<tr class="host">') == len(fleet.hosts) + 1
     assert "<script" not in page
+
+
+def test_freepbx_report_names_gui_settings_and_custom_files(fleet, stock_audit):
+    dummy_proc, dummy_report, reports, dummy_before, dummy_after = stock_audit
+    name = fleet.names["f16"]
+    with open(os.path.join(reports, "hosts", name + ".json"), encoding="utf-8") as handle:
+        host = json.load(handle)
+    controls = dict((c["id"], c) for c in host["controls"])
+    for control, text in FREEPBX_GUI.items():
+        assert text in controls[control]["remediation"], (control, controls[control])
+    assert "sip_general_custom.conf" in controls["PBX-SIP-001"]["remediation"]
+    for control in controls.values():
+        if control["status"] == "fail":
+            assert "FreePBX GUI" in control["remediation"] or \
+                "_custom" in control["remediation"] or control["id"] in ("PBX-FS-001",), control
+            assert "_additional.conf" not in control["remediation"], control
+    ami = controls["PBX-AMI-002"]["findings"]
+    assert any("AMPMGRUSER in /etc/amportal.conf" in f["message"] for f in ami), ami
+    with open(os.path.join(reports, "hosts", fleet.names["a16"] + ".json"),
+              encoding="utf-8") as handle:
+        plain = dict((c["id"], c) for c in json.load(handle)["controls"])
+    assert "FreePBX" not in plain["PBX-SIP-001"]["remediation"]
+
+
+def test_freepbx_own_ami_user_waived_per_object(fleet, stock_audit):
+    dummy_proc, report, dummy_reports, dummy_before, dummy_after = stock_audit
+    name = fleet.names["f16"]
+    waiver = json.dumps({"pbx_object_waivers": {"PBX-AMI-002": {"admin": "FreePBX's own user"}}})
+    proc, waived, dummy = fleet.audit("freepbx-waived", "-l", name, "-e", waiver)
+    assert proc.returncode != 0           # the rest of the stock FreePBX host still fails
+    before, after = statuses(report)[name], statuses(waived)[name]
+    assert before["PBX-AMI-002"] == "fail" and after["PBX-AMI-002"] == "waived"
+    assert dict((c, s) for c, s in after.items() if c != "PBX-AMI-002") == \
+        dict((c, s) for c, s in before.items() if c != "PBX-AMI-002")
 
 
 def test_check_mode_gives_the_same_result(fleet, stock_audit):
@@ -238,13 +289,15 @@ def test_after_harden_the_audit_is_compliant(fleet, stock_audit):
                                               for c in NOT_FIXED_BY_HARDEN),
                           "pbx_attest": {"PBX-ACC-001": "test bed, no provider account",
                                          "PBX-ACC-002": "test bed, no provider account"}})
-    live = ",".join(fleet.hosts)
+    # The FreePBX host's harden run needs its MariaDB settings database: molecule/freepbx proves
+    # that; here the FreePBX host is audited only.
+    live = ",".join(name for key, name in fleet.names.items() if key != "f16")
     harden = fleet.playbook("pbxsec.hardening.harden", "-l", live, "-e", waivers)
     assert harden.returncode == 0, describe(harden)
     proc, report, dummy = fleet.audit("hardened", "-l", live, "-e", waivers)
     found = statuses(report)
     print("hardened statuses: %s" % json.dumps(found, sort_keys=True))
-    for name in fleet.hosts:
+    for name in live.split(","):
         bad = dict((c, s) for c, s in found[name].items() if s in ("fail", "error", "manual"))
         assert not bad, (name, bad)
     assert proc.returncode == 0, describe(proc)

@@ -247,7 +247,7 @@ class Fleet:
 
     def stored_secrets(self):
         """{value: "store:key"} of the secrets and PINs the runs generated (every host)."""
-        store = os.path.join(self.workdir, "pbx-secrets")
+        store = os.path.join(self.workdir, ".pbx-secrets")
         found = {}
         for name in sorted(os.listdir(store)) if os.path.isdir(store) else []:
             with open(os.path.join(store, name), encoding="utf-8") as handle:

@@ -122,3 +122,33 @@ def test_execution_environment_takes_the_release_tarball(installed):
     assert "COPY _build /build" in recipe
     assert "ansible-galaxy collection install" in recipe and "-r requirements.yml" in recipe
     assert "ansible-core==2.19.14" in recipe
+
+
+def plugin_names(folder, suffixes):
+    """Names of the collection's plugins in plugins/<folder>, from the checkout."""
+    names = set()
+    for path in glob.glob(os.path.join(REPO, "plugins", folder, "*")):
+        base, ext = os.path.splitext(os.path.basename(path))
+        if ext in suffixes and not base.startswith("_"):
+            names.add(base)
+    return sorted(names)
+
+
+def filter_names():
+    """Filters the checkout ships: documented in .yml files (the plugin file can hold several)."""
+    return plugin_names("filter", (".yml",))
+
+
+@pytest.mark.parametrize("kind,name", [("module", name) for name in plugin_names("modules", (".py",))]
+                         + [("filter", name) for name in filter_names()]
+                         + [("role", os.path.basename(path))
+                            for path in sorted(glob.glob(os.path.join(REPO, "roles", "*")))])
+def test_installed_plugin_and_role_docs_render(installed, kind, name):
+    env, work, _target, _tarball = installed
+    proc = run([os.path.join(BIN, "ansible-doc"), "-t", kind, "pbxsec.hardening." + name],
+               env, str(work))
+    assert proc.returncode == 0, proc.stderr
+    assert "[WARNING]" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
+    assert "pbxsec.hardening." + name in proc.stdout
+    # Each documents what it does: a description, and options or entry points with their own.
+    assert len(proc.stdout.splitlines()) > 8, proc.stdout

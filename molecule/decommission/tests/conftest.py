@@ -28,7 +28,7 @@ ERASED_PATHS = ["/etc/asterisk", "/var/lib/asterisk", "/var/spool/asterisk", "/v
 FREEPBX_DATABASES = {"asterisk", "asteriskcdrdb"}
 INVENTORY = os.environ["MOLECULE_INVENTORY_FILE"]
 EPHEMERAL = os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]
-RECORD_DIR = os.path.join(os.path.dirname(INVENTORY), "pbx-decommission")
+RECORD_DIR = os.path.join(os.path.dirname(INVENTORY), ".pbx-decommission")
 
 
 def name_in(group, image):

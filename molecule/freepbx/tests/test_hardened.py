@@ -62,3 +62,13 @@ def test_pbx_sip_001_freepbx_allow_sip_guests_off(host):
 
 def test_pbx_pjs_001_freepbx_allow_anonymous_off(host):
     assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "No"
+
+
+def test_pbx_log_001_security_log_in_the_custom_logger_file(host):
+    custom = host.file("/etc/asterisk/logger_logfiles_custom.conf").content_string
+    assert re.search(r"^security\s*=>?\s*security$", custom, re.M), custom
+    assert "/var/log/asterisk/security" in cli(host, "logger show channels")
+
+
+def test_pbx_log_001_control_has_no_security_log(control):
+    assert "/var/log/asterisk/security" not in cli(control, "logger show channels")

@@ -36,3 +36,7 @@ def test_pbx_sip_001_still_no_guests(regenerated):
 def test_pbx_sip_001_pbx_pjs_001_anonymous_invite_still_rejected(regenerated, attacker, port):
     result = invite(attacker, regenerated, port)
     assert was_rejected(result), result
+
+
+def test_pbx_log_001_security_log_survives(regenerated):
+    assert "/var/log/asterisk/security" in cli(regenerated, "logger show channels")

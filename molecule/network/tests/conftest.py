@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, pbxsec.hardening developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Fixtures of the network scenario: its containers, probes from the attacker containers and
-playbook runs on the `fresh` container.
+playbook runs on the `fresh`, `fpbx` and `managers` containers.
 
 Every probe runs inside an attacker container and targets a PBX container of this scenario by its
 address on that attacker's own Docker network: test traffic never leaves the test bed.
@@ -20,7 +20,7 @@ REGISTER = "/opt/pbxsec-tools/sip_register.py"
 
 # Address of each PBX container on each network (molecule.yml), and of the attacker there.
 NETWORKS = {"provider": "198.51.100", "internet": "198.18.0", "lan": "198.18.1"}
-PBX_HOSTS = {"pbx16": 16, "pbx22": 22, "fresh": 40, "control": 30}
+PBX_HOSTS = {"pbx16": 16, "pbx22": 22, "fresh": 40, "control": 30, "drop": 50, "fpbx": 60}
 HARDENED = ["pbx16", "pbx22"]
 
 
@@ -92,12 +92,13 @@ def banned(host):
             for element in elements]
 
 
-def playbook(*args):
-    """Run the scenario's converge playbook on the fresh container; (rc, json result, stdout)."""
+def playbook(*args, target="fresh"):
+    """Run the scenario's converge playbook on the ``target`` group's container (default: the
+    fresh one); (rc, json result, stdout)."""
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
                ANSIBLE_NOCOLOR="1")
     command = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
-               os.path.join(SCENARIO, "converge.yml"), "-e", "pbxsec_mn_target=fresh"]
+               os.path.join(SCENARIO, "converge.yml"), "-e", "pbxsec_mn_target=" + target]
     proc = subprocess.run(command + list(args), env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, check=False)
     stdout = proc.stdout.decode("utf-8", "replace")
@@ -106,3 +107,12 @@ def playbook(*args):
     except ValueError:
         result = {}
     return proc.returncode, result, stdout
+
+
+def assert_stopped(run, message, before, after):
+    """A playbook ``run`` failed with ``message``, and the state read ``before`` and ``after``
+    it is the same: the role stopped before changing anything."""
+    rc, _result, out = run
+    assert rc != 0
+    assert message in out, out[-3000:]
+    assert after == before

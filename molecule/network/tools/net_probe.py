@@ -10,6 +10,10 @@ a PBX container of the test bed (never anything else) and prints one JSON object
   net_probe.py flood HOST [--count 1000] [--rate 1000]
                                           that many SIP OPTIONS over UDP, --rate a second,
                                           counting the replies
+  net_probe.py tcpflood HOST [--count 300] [--timeout 0.8]
+                                          that many TCP connections to 5060 opened at once,
+                                          counting those answered (SYN-ACK or reset) within
+                                          --timeout, before the kernel sends a SYN again (1 s)
 
 "result" is "answer" (a reply, a TCP reset or an ICMP port unreachable) or "silence".
 """
@@ -17,6 +21,7 @@ a PBX container of the test bed (never anything else) and prints one JSON object
 import argparse
 import json
 import random
+import select
 import socket
 import struct
 import time
@@ -99,9 +104,32 @@ def _flood(host, port, count, rate, wait):
     return {"sent": count, "answered": answered, "send_seconds": round(elapsed, 3)}
 
 
+def _tcp_flood(host, port, count, wait):
+    sockets, answered = {}, 0
+    started = time.monotonic()
+    for _index in range(count):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        sock.connect_ex((host, port))
+        sockets[sock.fileno()] = sock
+    elapsed = time.monotonic() - started
+    poller = select.poll()
+    for fileno in sockets:
+        poller.register(fileno, select.POLLOUT)
+    deadline = started + wait
+    while sockets and time.monotonic() < deadline:
+        for fileno, _event in poller.poll(max(1, int((deadline - time.monotonic()) * 1000))):
+            poller.unregister(fileno)
+            sockets.pop(fileno).close()
+            answered += 1
+    for sock in sockets.values():
+        sock.close()
+    return {"sent": count, "answered": answered, "send_seconds": round(elapsed, 3)}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["sip", "tcp", "iax", "flood"])
+    parser.add_argument("kind", choices=["sip", "tcp", "iax", "flood", "tcpflood"])
     parser.add_argument("host")
     parser.add_argument("--port", type=int)
     parser.add_argument("--timeout", type=float, default=3.0)
@@ -109,7 +137,7 @@ def main():
     parser.add_argument("--rate", type=float, default=1000.0)
     args = parser.parse_args()
     address = socket.gethostbyname(args.host)
-    port = args.port or {"sip": 5060, "iax": 4569, "flood": 5060}.get(args.kind)
+    port = args.port or {"sip": 5060, "iax": 4569, "flood": 5060, "tcpflood": 5060}.get(args.kind)
     result = {"kind": args.kind, "target": args.host, "address": address, "port": port}
     if args.kind == "sip":
         result["result"] = _udp(address, port, lambda local: _options(address, port, local),
@@ -118,6 +146,8 @@ def main():
         result["result"] = _udp(address, port, _poke, args.timeout)
     elif args.kind == "tcp":
         result["result"] = _tcp(address, port, args.timeout)
+    elif args.kind == "tcpflood":
+        result.update(_tcp_flood(address, port, args.count, args.timeout))
     else:
         result.update(_flood(address, port, args.count, args.rate, args.timeout))
     print(json.dumps(result))

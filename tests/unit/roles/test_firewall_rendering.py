@@ -34,8 +34,12 @@ def _load(path):
 def render(role, template, **extra):
     """``template`` of ``role`` rendered by Ansible with the role's defaults and vars (and the
     variables in ``extra``, the way registered results or facts would arrive)."""
-    expression = "{{ lookup('ansible.builtin.template', '%s') }}" % _role(role, "templates",
-                                                                          template)
+    return evaluate(role, "{{ lookup('ansible.builtin.template', '%s') }}" % _role(
+        role, "templates", template), **extra)
+
+
+def evaluate(role, expression, **extra):
+    """``expression`` evaluated by Ansible with ``role``'s defaults and vars and ``extra``."""
     command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
                "-e", "ansible_python_interpreter=%s" % sys.executable,
                "-e", "@" + _role(role, "defaults", "main.yml"),
@@ -125,18 +129,44 @@ def test_ssh_stays_open_to_the_ansible_connection(env, rule):
     assert "ip saddr @management4 tcp dport { 22 } accept" in ruleset
 
 
-@pytest.mark.parametrize("major,messages", [(16, "messages"), (19, "messages.log"),
-                                            (22, "messages.log")])
-def test_pbx_log_002_jail_reads_the_messages_file_of_the_version(major, messages):
+def _fwconsole_list(*entries):
+    """What ``fwconsole firewall list trusted`` prints (FreePBX's Console/Firewall.class.php)."""
+    lines = ["All entries in zone 'trusted':"] + ["\t" + entry for entry in entries]
+    return {"stdout_lines": lines}
+
+
+@pytest.mark.parametrize("listed,extra,missing", [
+    ((), {}, ["27.111.14.0/24"]),
+    (("27.111.14.0/24",), {}, []),
+    (("198.18.2.0/24", "27.111.14.0/24"), {"pbx_trusted_networks": ["198.18.1.0/24"]},
+     ["198.18.1.0/24"]),
+    (("27.111.14.66/32",), {"pbx_provider_peering_ip": "27.111.14.66"}, []),
+    ((), {"pbx_provider_peering_ip": "27.111.14.66"}, ["27.111.14.66/32"]),
+])
+def test_pbx_net_001_freepbx_trusts_only_the_missing_networks(listed, extra, missing):
+    """The networks FreePBX's Trusted zone lacks, as written there; the operator's own entries
+    (198.18.2.0/24) are neither missing nor touched."""
+    result = evaluate("firewall", "{{ __pbx_firewall_freepbx_missing }}",
+                      pbx_discovered_firewall_freepbx_trusted=_fwconsole_list(*listed), **extra)
+    assert result == missing
+
+
+@pytest.mark.parametrize("major,freepbx,messages", [(16, False, "messages"),
+                                                    (19, False, "messages.log"),
+                                                    (22, False, "messages.log"),
+                                                    (16, True, "full"), (20, True, "full")])
+def test_pbx_log_002_jail_reads_the_messages_file_of_the_version(major, freepbx, messages):
+    """Stock Asterisk logs NOTICE lines to messages (messages.log from 19); FreePBX to full."""
     jail = render("fail2ban", "pbxsec-asterisk.local.j2",
-                  ansible_facts={"asterisk": {"version_major": major}})
+                  ansible_facts={"asterisk": {"version_major": major,
+                                              "freepbx": {"detected": freepbx}}})
     assert "logpath  = /var/log/asterisk/%s\n           /var/log/asterisk/security\n" % messages \
         in jail
 
 
 def test_pbx_log_002_default_jail_ignores_the_provider_not_the_trusted_lans():
     jail = render("fail2ban", "pbxsec-asterisk.local.j2", pbx_trusted_networks=["192.0.2.0/24"],
-                  ansible_facts={"asterisk": {"version_major": 16}})
+                  ansible_facts={"asterisk": {"version_major": 16, "freepbx": {"detected": False}}})
     assert "ignoreip = 127.0.0.1/8 ::1 27.111.14.0/24\n" in jail
     assert "action   = pbxsec-nftables\n" in jail
     assert "[recidive]\nenabled  = true\n" in jail

@@ -30,3 +30,11 @@ INSERT INTO kvstore_Sipsettings (`key`, val, type, id) VALUES
 
 CREATE USER 'freepbxuser'@'localhost' IDENTIFIED BY 'pbxsec-fixture-db';
 GRANT ALL PRIVILEGES ON asterisk.* TO 'freepbxuser'@'localhost';
+
+-- Firewall module ("Connectivity > Firewall"), enabled: its key-value store holds the status and
+-- the zone of each network ("networkmaps", {"network": "zone"}); nothing is trusted yet. The
+-- stand-in `fwconsole firewall` reads and writes it. Every kvstore table has the same columns.
+CREATE TABLE kvstore_FreePBX_modules_Firewall LIKE kvstore_Sipsettings;
+INSERT INTO kvstore_FreePBX_modules_Firewall (`key`, val, type, id) VALUES
+  ('status', '1', NULL, 'noid'),
+  ('networkmaps', '{}', 'json-arr', 'noid');

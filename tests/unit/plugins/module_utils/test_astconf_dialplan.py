@@ -15,6 +15,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan 
     literal_prefix,
     load_dialplan,
     reachable,
+    read_config,
     weak_passcode,
 )
 
@@ -168,6 +169,25 @@ def test_pjsip_anonymous_and_iax_guest_entry_points(astconf_tree):
     assert [(g["channel"], g["context"]) for g in guests] == \
         [("pjsip", "from-sip-external"), ("iax2", "public")]
     assert [(t["channel"], t["context"]) for t in trunks] == [("pjsip", "from-trunk")]
+
+
+def test_entry_points_reuse_the_callers_trees(astconf_tree):
+    """A caller that already loaded the channel files passes them: nothing is read twice, and
+    the answer is the one of entry_points' own reading (refused trees become notes)."""
+    root = astconf_tree({
+        "sip.conf": "[general]\ncontext=public\n[prov]\ntype=peer\ninsecure=invite\n",
+        "pjsip.conf": "[anonymous]\ntype=endpoint\ncontext=from-sip-external\n",
+        "iax.conf": "[general]\n#include missing.conf\n"})
+    asked = []
+
+    def load(name):
+        asked.append(name)
+        return read_config(str(root), name)
+
+    assert entry_points(str(root), load=load) == entry_points(str(root))
+    assert asked == ["sip.conf", "pjsip.conf", "iax.conf"]
+    notes = entry_points(str(root), load=load)[2]
+    assert [note["message"].split(":")[0] for note in notes] == ["cannot read iax.conf"]
 
 
 def test_patterns():

@@ -11,6 +11,7 @@ Trees use the syntax Asterisk accepts and a naive reader gets wrong: templates, 
 
 from __future__ import annotations
 
+import fnmatch
 import grp
 import json
 import os
@@ -19,11 +20,13 @@ import pytest
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
+from ansible_collections.pbxsec.hardening.plugins.module_utils import compliance_freepbx
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_audit import (
     Options,
     audit,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
+from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import LAYOUT
 from ansible_collections.pbxsec.hardening.plugins.modules import pbx_compliance
 
 ALL_MODULES = ("chan_sip", "res_pjsip", "chan_pjsip", "chan_iax2", "app_voicemail",
@@ -60,9 +63,10 @@ SPEC = _spec()
 
 @pytest.fixture
 def judge(astconf_tree, tmp_path):
-    """``judge(files, modules=ALL_MODULES, **options)`` -> ``{control ID: entry}``."""
+    """``judge(files, modules=ALL_MODULES, **options)`` -> ``{control ID: entry}``; with
+    ``whole=True`` the whole audit result."""
 
-    def run(files, modules=ALL_MODULES, **options):
+    def run(files, modules=ALL_MODULES, whole=False, **options):
         etc = tmp_path / "etc"
         moddir = tmp_path / "modules"
         moddir.mkdir(exist_ok=True)
@@ -81,9 +85,10 @@ def judge(astconf_tree, tmp_path):
             module = AnsibleModule(argument_spec=SPEC, supports_check_mode=True)
         params = module.params
         result = audit(Host(module, params["config_dir"], False), Options(params),
-                       params["controls"], params["skip"], params["waivers"], params["attest"])
+                       params["controls"], params["skip"], params["waivers"], params["attest"],
+                       params["object_waivers"])
         json.dumps(result)          # the result must be serialisable as the module returns it
-        return dict((entry["id"], entry) for entry in result["controls"])
+        return result if whole else dict((entry["id"], entry) for entry in result["controls"])
 
     return run
 
@@ -484,3 +489,172 @@ def test_pbx_pjs_002_ip_only_endpoint_without_identify_is_never_matched(judge):
     assert status(judge(tree), "PBX-PJS-002") == "pass"
     tree = {"pjsip.conf": "[out]\ntype=endpoint\nidentify_by=ip,username\n"}
     assert status(judge(tree), "PBX-PJS-002") == "fail"
+
+
+# --- FreePBX ------------------------------------------------------------------------------------
+
+# A FreePBX layout as the generated files make it (FreePBX 16: sip.conf includes its generated
+# general file, then the custom one; manager.conf holds FreePBX's own AMI user).
+FREEPBX = {
+    "sip.conf": "[general]\n#include sip_general_additional.conf\n#include sip_general_custom.conf\n",
+    "sip_general_additional.conf": "allowguest=yes\nalwaysauthreject=yes\n",
+    "sip_general_custom.conf": "",
+    "manager.conf": "[general]\nenabled=yes\nbindaddr=127.0.0.1\n"
+                    "[admin]\nsecret=Xy7Kq2Lm9Pw4Zz8Rt\ndeny=0.0.0.0/0.0.0.0\n"
+                    "permit=127.0.0.1/255.255.255.0\nwrite=system,call,command,originate\n"
+                    "#include manager_additional.conf\n#include manager_custom.conf\n",
+    "manager_additional.conf": "",
+    "manager_custom.conf": "",
+}
+
+
+def test_freepbx_remediation_names_gui_setting_and_custom_file(judge):
+    result = judge(FREEPBX, whole=True)
+    entries = dict((entry["id"], entry) for entry in result["controls"])
+    assert result["freepbx"]["evidence"][-1].endswith("sip_general_additional.conf")
+    sip = entries["PBX-SIP-001"]
+    assert sip["status"] == "fail"
+    assert sip["findings"][0]["file"].endswith("sip_general_additional.conf")
+    assert "Settings > Asterisk SIP Settings > General SIP Settings > Allow SIP Guests: No" \
+        in sip["remediation"]
+    assert "allowguest=no in sip_general_custom.conf" in sip["remediation"]
+    for entry in result["controls"]:       # never a generated file as the place of a fix
+        assert "_additional.conf" not in entry["remediation"], entry
+
+
+def test_freepbx_fixed_in_the_custom_file_passes(judge):
+    tree = dict(FREEPBX, **{"sip_general_custom.conf": "allowguest=no\n"})
+    assert status(judge(tree), "PBX-SIP-001") == "pass"
+
+
+def test_plain_asterisk_keeps_the_plain_remediation(judge):
+    result = judge({"sip.conf": "[general]\nallowguest=yes\n"}, whole=True)
+    assert result["freepbx"] is None
+    entry = [e for e in result["controls"] if e["id"] == "PBX-SIP-001"][0]
+    assert entry["remediation"].startswith("Set allowguest=no in sip.conf [general]")
+
+
+def test_freepbx_fixes_name_only_files_freepbx_leaves_alone():
+    writable = [pattern for entry in LAYOUT.values() for pattern in entry["writable"]]
+    for control, (gui, customs) in compliance_freepbx.FIXES.items():
+        assert gui or customs, control
+        for custom, dummy in customs:
+            assert any(fnmatch.fnmatch(custom, pattern) for pattern in writable), (control, custom)
+
+
+def test_freepbx_own_ami_user_needs_an_object_waiver(judge):
+    entries = judge(FREEPBX)
+    ami = entries["PBX-AMI-002"]
+    assert ami["status"] == "fail"        # loopback-only, but system/command/originate
+    assert len(ami["findings"]) == 1 and "AMPMGRUSER" in ami["findings"][0]["message"]
+    waived = judge(FREEPBX, object_waivers={"PBX-AMI-002": {"admin": "FreePBX needs it"}})
+    assert waived["PBX-AMI-002"]["status"] == "waived"
+    assert "waived for admin: FreePBX needs it" in waived["PBX-AMI-002"]["findings"][0]["message"]
+
+
+def test_object_waiver_leaves_other_objects_failing(judge):
+    tree = dict(FREEPBX, **{"manager_custom.conf": "[crm]\nsecret=Xy7Kq2Lm9Pw4Zz8Rt\n"})
+    entries = judge(tree, object_waivers={"PBX-AMI-002": {"admin": "FreePBX needs it"}})
+    assert entries["PBX-AMI-002"]["status"] == "fail"
+    assert "AMPMGRUSER" not in entries["PBX-AMI-002"]["findings"][-1]["message"]
+
+
+def test_object_waiver_does_not_turn_a_pass_into_waived(judge):
+    entries = judge(FREEPBX, object_waivers={"PBX-SIP-002": {"general": "no reason"}})
+    assert status(entries, "PBX-SIP-002") == "pass"
+
+
+@pytest.mark.parametrize("text, user", [
+    ("AMPMGRUSER=pbxadmin\nAMPMGRPASS=x\n", "pbxadmin"),
+    ("<?php\n$amp_conf['AMPMGRUSER'] = 'mgr';\n", "mgr"),
+    ("AMPDBUSER=freepbxuser\n", "admin"),
+])
+def test_freepbx_ami_user_from_its_settings_files(tmp_path, text, user):
+    settings = tmp_path / "amportal.conf"
+    settings.write_text(text)
+    found = compliance_freepbx.detect(str(tmp_path / "none"), [str(settings)])
+    assert found.ami_user == user
+    assert found.ami_user_source == (str(settings) if user != "admin" else None)
+
+
+def test_no_freepbx_evidence_no_freepbx(tmp_path):
+    assert compliance_freepbx.detect(str(tmp_path), [str(tmp_path / "freepbx.conf")]) is None
+
+
+# --- named ACLs (acl.conf) ----------------------------------------------------------------------
+
+AMI_USER = "[general]\nenabled=yes\nbindaddr=127.0.0.1\n[mon]\nsecret=Xy7Kq2Lm9Pw4Zz8Rt\nwrite=call\n"
+ACL_CONF = ("[local](!)\ndeny=0.0.0.0/0.0.0.0\n"
+            "[loopback](local)\npermit=127.0.0.1/32\n"
+            "[office]\ndeny=0.0.0.0/0\npermit=192.168.10.0/24\n"
+            "[open]\npermit=0.0.0.0/0\n")
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ("acl=loopback\n", "pass"),              # deny all, permit loopback (through a template)
+    ("acl=office\n", "fail"),                # a LAN outside loopback and management networks
+    ("acl=open\n", "fail"),
+    ("acl=open\ndeny=0.0.0.0/0\npermit=127.0.0.1\n", "pass"),   # every ACL must admit
+    ("acl=open, loopback\n", "pass"),        # comma-separated names, each one an ACL
+    ("acl=open\nacl=loopback\n", "pass"),
+    ("acl=Loopback\n", "pass"),              # names are case sensitive: undefined rejects all
+    ("acl=nowhere\n", "pass"),               # undefined named ACL: Asterisk rejects every address
+])
+def test_pbx_ami_002_named_acls_are_judged_through_acl_conf(judge, lines, expected):
+    tree = {"manager.conf": AMI_USER + lines, "acl.conf": ACL_CONF}
+    entries = judge(tree)
+    assert status(entries, "PBX-AMI-002") == expected, entries["PBX-AMI-002"]
+
+
+def test_pbx_ami_002_named_acl_with_management_network(judge):
+    tree = {"manager.conf": AMI_USER + "acl=office\n", "acl.conf": ACL_CONF}
+    assert status(judge(tree, management_networks=["192.168.10.0/24"]), "PBX-AMI-002") == "pass"
+
+
+def test_pbx_sip_006_named_acl_limits_insecure_invite_peer(judge):
+    peer = ("[general]\nallowguest=no\n[prov]\ntype=peer\nhost=198.51.100.7\ninsecure=invite\n"
+            "context=from-provider\n")
+    acls = "[provider]\ndeny=0.0.0.0/0.0.0.0\npermit=198.51.100.0/24\n[wide]\npermit=0.0.0.0/0\n"
+    limited = judge({"sip.conf": peer + "acl=provider\n", "acl.conf": acls},
+                    provider_networks=["198.51.100.0/24"])
+    assert status(limited, "PBX-SIP-006") == "pass"
+    wide = judge({"sip.conf": peer + "acl=wide\n", "acl.conf": acls},
+                 provider_networks=["198.51.100.0/24"])
+    assert status(wide, "PBX-SIP-006") == "fail"
+
+
+# --- PBX-NET-005: listeners only where used -----------------------------------------------------
+
+HIDDEN_SIP = "[general]\nuseragent=PBX\nsdpsession=PBX\n"
+HIDDEN_PJSIP = "[global]\ntype=global\nuser_agent=PBX\n"
+
+
+@pytest.mark.parametrize("sip, expected", [
+    ("tcpenable=yes\n[100]\ntype=friend\nhost=dynamic\n", "fail"),          # nobody allows tcp
+    ("tcpenable=yes\n[100]\ntype=friend\nhost=dynamic\ntransport=udp,tcp\n", "pass"),
+    ("tcpenable=yes\ntransport=tcp,udp\n[100]\ntype=friend\nhost=dynamic\n", "pass"),
+    ("tcpenable=no\ntlsenable=off\n[100]\ntype=friend\n", "pass"),
+    ("tlsenable=1\n[t](!)\ntransport=tls\n[100](t)\ntype=peer\n", "pass"),  # through a template
+    ("tlsenable=1\n[t](!)\ntransport=tls\n[100]\ntype=peer\n", "fail"),
+])
+def test_pbx_net_005_chan_sip_tcp_tls_listeners(judge, sip, expected):
+    entries = judge({"sip.conf": HIDDEN_SIP + sip})
+    assert status(entries, "PBX-NET-005") == expected, entries["PBX-NET-005"]
+
+
+PJSIP_TRANSPORTS = ("[udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n"
+                    "[tcp]\ntype=transport\nprotocol=tcp\nbind=0.0.0.0:5060\n"
+                    "[ws]\ntype=transport\nprotocol=ws\nbind=0.0.0.0\n")
+
+
+@pytest.mark.parametrize("objects, expected, unused", [
+    ("[100]\ntype=endpoint\ntransport=udp\n", "fail", ["tcp"]),
+    ("[100]\ntype=endpoint\ntransport=udp\n[101]\ntype=endpoint\ntransport=tcp\n", "pass", []),
+    ("[100]\ntype=endpoint\ntransport=udp\n[101]\ntype=endpoint\n", "pass", []),   # any transport
+    ("[100]\ntype=endpoint\ntransport=udp\n[reg]\ntype=registration\ntransport=tcp\n", "pass", []),
+    ("", "fail", ["udp", "tcp"]),            # nothing can use a transport
+])
+def test_pbx_net_005_pjsip_transports_nobody_uses(judge, objects, expected, unused):
+    entries = judge({"pjsip.conf": HIDDEN_PJSIP + PJSIP_TRANSPORTS + objects})
+    assert status(entries, "PBX-NET-005") == expected, entries["PBX-NET-005"]
+    assert [f["object"] for f in entries["PBX-NET-005"]["findings"]] == unused
