@@ -16,9 +16,11 @@ from __future__ import annotations
 import os
 import re
 
-# What FreePBX leaves behind (the same evidence asterisk_facts reports).
-FREEPBX_FILES = ("/etc/freepbx.conf", "/etc/amportal.conf")
-GENERATED = ("sip_general_additional.conf", "pjsip.endpoint.conf", "extensions_additional.conf")
+from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
+    FREEPBX_FILES,
+    FREEPBX_GENERATED,
+)
+
 # FreePBX's AMI user is AMPMGRUSER (amportal.conf KEY=VALUE, or $amp_conf[...] in freepbx.conf);
 # FreePBX installs it as "admin" and connects from localhost.
 DEFAULT_AMI_USER = "admin"
@@ -146,7 +148,7 @@ def detect(config_dir, files=None):
     files in ``config_dir``), else None."""
     files = FREEPBX_FILES if files is None else files
     evidence = [path for path in files if os.path.exists(path)]
-    evidence += [os.path.join(config_dir, name) for name in GENERATED
+    evidence += [os.path.join(config_dir, name) for name in FREEPBX_GENERATED
                  if os.path.exists(os.path.join(config_dir, name))]
     if not evidence:
         return None

@@ -26,6 +26,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 
+# What FreePBX leaves on a host it manages: its settings files, and generated files in the
+# configuration directory (asterisk_facts and the audit detect FreePBX by them).
+FREEPBX_FILES = ("/etc/freepbx.conf", "/etc/amportal.conf")
+FREEPBX_GENERATED = ("sip_general_additional.conf", "pjsip.endpoint.conf", "extensions_additional.conf")
+
 # root file -> {"writable": [patterns], kind -> {"override": file, "beats": generated file}}.
 # Kinds: "general" (the [general] section, or PJSIP's type=global section), "objects" (peers,
 # endpoints, users: an override is written as [name](+)), "logfiles" (logger.conf [logfiles]).

@@ -152,10 +152,12 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules i
     loaded_live,
     parse_version,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
+    FREEPBX_FILES,
+    FREEPBX_GENERATED,
+)
 
-FREEPBX_FILES = ("/etc/freepbx.conf", "/etc/amportal.conf")
 FREEPBX_COMMANDS = ("/usr/sbin/fwconsole", "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
-FREEPBX_GENERATED = ("sip_general_additional.conf", "pjsip.endpoint.conf", "extensions_additional.conf")
 
 
 def detect_freepbx(config_dir):
