@@ -174,12 +174,17 @@ def _scan_comments(buf, base, comment):
 
     Returns ``(text, offsets, comment, touched_block, stray)``.
     """
-    if comment == 0 and b";" not in buf:
-        text = buf.strip(_BLANKS)
-        if not text:
+    if comment == 0:
+        rest = buf.lstrip(_BLANKS)
+        if b";" not in rest:
+            text = rest.rstrip(_BLANKS)
+            if not text:
+                return None, None, 0, False, False
+            start = base + len(buf) - len(rest)
+            return text, range(start, start + len(text)), 0, False, False
+        if rest[:1] == b";" and not (rest[1:3] == b"--" and rest[3:4] != b"-"):
+            # A comment line (a ';' first, not ';--'): nothing before it, nothing to escape.
             return None, None, 0, False, False
-        start = base + len(buf) - len(buf.lstrip(_BLANKS))
-        return text, range(start, start + len(text)), 0, False, False
     mem = bytearray(buf) + b"\0\0\0\0"
     org = list(range(base, base + len(buf))) + [-1, -1, -1, -1]
     new_buf = 0
@@ -253,17 +258,21 @@ def scan(data, state, path, diagnostics):
     starts = line_starts(data)
     ends = starts[1:] + [len(data)]
     chunks = _fgets_chunks(data)
+    # The usual file: no line longer than fgets()'s buffer (each read is one whole line) and no
+    # NUL byte (each line is its own C string).
+    one_read_per_line = len(chunks) == len(starts)
+    has_nul = b"\0" in data
     out = []
     index = 0
     while index < len(chunks):
         state.lineno += 1
         off, end = chunks[index]
         index += 1
-        phys = line_number(starts, off)
+        phys = index if one_read_per_line else line_number(starts, off)
         pstart, pend = starts[phys - 1], ends[phys - 1]
         whole = (off == pstart and end == pend)
         raw = data[off:end]
-        text = c_string(raw)
+        text = c_string(raw) if has_nul else raw
         if len(text) == MAX_LINE and text[MAX_LINE - 1] != _NL:
             diagnostics.append(Diagnostic(
                 path, phys, "Line too long (over %d bytes), skipping. It begins with: %s..."

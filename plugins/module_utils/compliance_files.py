@@ -21,32 +21,29 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     Outcome,
     finding,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
+    CONFIG_FILE_CLOSED_BITS,
+    KEY_FILE_CLOSED_BITS,
+    closed_bits,
+    walk,
+)
 
 MAX_FINDINGS = 25
 
 
-def _tree(root):
-    """``(path, lstat)`` of ``root`` and everything below it (links not followed)."""
-    yield root, os.lstat(root)
-    for base, dirs, names in os.walk(root):
-        for name in sorted(dirs) + sorted(names):
-            path = os.path.join(base, name)
-            yield path, os.lstat(path)
-
-
-def _mode_findings(root, closed_bits, gid, group, what):
+def _mode_findings(root, file_bits, gid, group, what):
     found = []
     if not os.path.isdir(root):
         return found
-    for path, info in _tree(root):
-        if stat.S_ISLNK(info.st_mode):
+    for path, info in walk(root):
+        bits = closed_bits(info, file_bits)
+        if bits is None:
             continue
         mode = stat.S_IMODE(info.st_mode)
-        bits = 0o027 if stat.S_ISDIR(info.st_mode) else closed_bits
         problems = []
         if mode & bits:
             problems.append("mode %04o (%s open beyond %04o)" % (
-                mode, what, 0o777 & ~bits if stat.S_ISDIR(info.st_mode) else 0o666 & ~bits))
+                mode, what, (0o777 if stat.S_ISDIR(info.st_mode) else 0o666) & ~bits))
         if gid is not None and info.st_gid != gid:
             problems.append("group is not %s" % group)
         if problems:
@@ -62,9 +59,9 @@ def audit(host, options):
     except KeyError:
         gid = None
         found = [finding(None, None, None, "group %s does not exist" % options.asterisk_group)]
-    found += _mode_findings(host.config_dir, 0o027, gid, options.asterisk_group,
+    found += _mode_findings(host.config_dir, CONFIG_FILE_CLOSED_BITS, gid, options.asterisk_group,
                             "configuration")
-    found += _mode_findings(options.keys_dir, 0o077, gid, options.asterisk_group, "key")
+    found += _mode_findings(options.keys_dir, KEY_FILE_CLOSED_BITS, gid, options.asterisk_group, "key")
     dummy, evidence = asterisk_conf(host)
     if evidence.get("runuser") in ("root", "0"):
         found.append(finding(host.path("asterisk.conf"), None, "options", "runuser is root"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import c_int
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import c_int
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import leaks
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_nft import (
     Probe,

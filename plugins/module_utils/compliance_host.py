@@ -24,11 +24,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules i
     parse_version,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import named_acls
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import (
-    FREEPBX_FILES,
-    detect,
-)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import detect
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import Outcome
+from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import FREEPBX_FILES
 
 CHANNELS = {
     "sip": ("chan_sip",),

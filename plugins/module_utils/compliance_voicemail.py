@@ -4,13 +4,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Voicemail controls PBX-VM-001..005 on voicemail.conf read the way app_voicemail reads it
-(``astconf_voicemail``): ``[general]`` options are the FIRST assignment, mailbox options are the
+(``astconf_mailboxes``): ``[general]`` options are the FIRST assignment, mailbox options are the
 ``|``-separated items of a mailbox line's fifth field.  PINs are judged, never shown."""
 
 from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import (
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     GENERAL,
     c_int,
     effective_options,

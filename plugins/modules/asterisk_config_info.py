@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: asterisk_config_info
 short_description: List the categories of an Asterisk configuration tree and their effective option values
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Loads the tree rooted at O(path) exactly as Asterisk does (C(#include)/C(#tryinclude) with
     globs, C([section](+)) additions, templates and inheritance, C(+=), block comments) and returns

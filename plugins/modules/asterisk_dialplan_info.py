@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: asterisk_dialplan_info
 short_description: Audit an Asterisk dialplan for toll fraud paths (PBX-DP-001..004, PBX-VM-006)
-version_added: 0.5.0
+version_added: 0.1.0
 description:
   - Builds the dialplan of C(extensions.conf) through the Asterisk config engine (C(#include)s,
     C([ctx](+)), templates), with its contexts, extensions (C(exten =>), C(same =>), C(n(label)),

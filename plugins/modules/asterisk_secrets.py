@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: asterisk_secrets
 short_description: Audit every credential of an Asterisk configuration directory against a secret policy
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Read-only. Judges the B(effective) credentials of O(config_dir), as Asterisk computes them
     through C(#include)s, C((+)) sections and templates, against a secret policy, and reports

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: asterisk_voicemail
 short_description: Harden voicemail.conf (general options, per-mailbox options) and report weak PINs
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Sets or removes options of voicemail.conf C([general]) and inside every mailbox's option string
     (C(100 => pin,full name,email,pager,dialout=x|callback=y|operator=yes)), judged the way
@@ -246,13 +246,13 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files imp
     write_changes,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import (
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     mailboxes,
     mask_pins,
     pin_problems,
-    plan_voicemail,
     weak_pins,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import plan_voicemail
 
 
 def argument_spec():

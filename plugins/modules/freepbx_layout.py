@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: freepbx_layout
 short_description: Tell where a change to a FreePBX host's Asterisk configuration survives FreePBX
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - FreePBX writes its root files (C(sip.conf), C(pjsip.conf)...) and every generated file
     (C(sip_general_additional.conf), C(pjsip.endpoint.conf)...) again on each C(fwconsole reload).

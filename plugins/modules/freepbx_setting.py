@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: freepbx_setting
 short_description: Read or set a FreePBX setting in FreePBX's own database
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Makes the FreePBX setting O(name) of O(table) hold O(value), in the database FreePBX
     generates Asterisk's configuration from, so that the next C(fwconsole reload) (or B(Apply

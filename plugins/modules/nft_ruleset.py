@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: nft_ruleset
 short_description: Replace one nftables table atomically from a checked ruleset file, with an optional timed rollback
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Owns one nftables table (O(table), for example V(inet pbxsec)) and leaves every other table
     alone.

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: pbx_erase
 short_description: Overwrite and remove a PBX's secrets and personal data (PBX-DEC-001)
-version_added: 0.5.0
+version_added: 0.1.0
 description:
   - Erases the files and directory trees in O(paths) - every regular file is overwritten with
     zeros, synced to disk and removed, then links, other special files and the emptied

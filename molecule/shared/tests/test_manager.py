@@ -87,18 +87,22 @@ def test_pbx_http_001_server_name_hidden(hardened_host):
     assert re.search(r"^Server: *$", out, re.MULTILINE), out
 
 
-def test_pbx_fs_001_config_dirs_0750_files_0640_group_asterisk(hardened_host):
+def test_pbx_fs_001_config_closed_to_others_group_asterisk(hardened_host):
     out = hardened_host.check_output(
-        r"find /etc/asterisk ! -type l \( \( -type d ! -perm 0750 \) -o \( -type f ! -perm 0640 \)"
-        r" -o ! -group asterisk \) -print")
+        r"find /etc/asterisk ! -type l \( -perm /027 -o ! -group asterisk \) -print")
     assert out == "", out
 
 
-def test_pbx_fs_001_keys_0600(hardened_host):
+def test_pbx_fs_001_modes_only_narrowed(hardened_host):
+    private = hardened_host.file("/etc/asterisk/pbxsec-operator-private.conf")
+    assert (private.mode, private.group) == (0o600, "asterisk")
+
+
+def test_pbx_fs_001_keys_closed_to_group_and_others(hardened_host):
     if not hardened_host.file("/var/lib/asterisk/keys").exists:
         pytest.skip("no key directory on this host")
     out = hardened_host.check_output(
-        r"find /var/lib/asterisk/keys -type f \( ! -perm 0600 -o ! -group asterisk \) -print")
+        r"find /var/lib/asterisk/keys ! -type l \( -type f -perm /077 -o -perm /027 -o ! -group asterisk \) -print")
     assert out == "", out
 
 
@@ -117,6 +121,11 @@ def test_pbx_http_001_control_stock_server_name_gives_asterisk_away(control_host
 
 def test_pbx_fs_001_control_stock_config_dir_is_open_to_others(control_host):
     assert control_host.file("/etc/asterisk").mode & 0o007, oct(control_host.file("/etc/asterisk").mode)
+
+
+def test_pbx_fs_001_control_operator_private_file_starts_in_group_root(control_host):
+    private = control_host.file("/etc/asterisk/pbxsec-operator-private.conf")
+    assert (private.mode, private.group) == (0o600, "root")
 
 
 def test_pbx_ami_001_control_stock_debian_binds_ami_to_localhost_already(control_host):

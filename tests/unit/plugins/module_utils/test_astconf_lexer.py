@@ -96,6 +96,16 @@ def test_too_long_line_is_skipped_with_one_warning():
     assert len(diags) == 1 and "too long" in diags[0].message and diags[0].line == 2
 
 
+def test_comment_lines_keep_their_place_after_a_too_long_line():
+    got, dummy = texts(b"a=1\n" + b"x" * 9000 + b"\n  ; note = 1\n\t;-- opens\nhidden=1\n--; b=2\n")
+    assert got == [(1, b"a=1"), (6, b"b=2")]
+
+
+def test_indented_comment_lines_hide_everything_and_open_blocks_only_with_two_dashes():
+    got, dummy = texts(b"  ; a=1\n\t;--- b=2\nc=3\n ;--\nd=4\n--;\ne=5 ;-- x --; f\n")
+    assert got == [(3, b"c=3"), (7, b"e=5  f")]
+
+
 def test_line_of_8190_bytes_plus_newline_is_kept():
     line = b"x=" + b"a" * 8188 + b"\n"
     got, diags = texts(line)

@@ -15,17 +15,16 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
     AsteriskConfigError,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import (
-    edit_options,
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     effective_options,
     mailbox_fields,
     mailboxes,
     mask_pins,
     option_items,
     pin_problems,
-    plan_voicemail,
     weak_pins,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import edit_options, plan_voicemail
 
 SITE = ("; ACME Ltd voicemail. Included at the end of Debian's stock voicemail.conf.\n\n"
         "[general](+)\n"

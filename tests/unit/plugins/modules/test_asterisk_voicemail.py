@@ -14,7 +14,7 @@ import re
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import mailboxes
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import mailboxes
 
 MODULE = "pbxsec.hardening.asterisk_voicemail"
 

@@ -1,0 +1,187 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: asterisk_file_modes
+short_description: Close Asterisk's configuration and keys to other users (PBX-FS-001)
+version_added: 0.1.0
+description:
+  - Walks O(config_dir) and O(keys_dir) and, for every directory and regular file in them,
+    clears the mode bits PBX-FS-001 wants clear and gives it the group O(group). Owners stay as
+    they are.
+  - Directories lose group write and every bit for others (C(0027)); files of O(config_dir) lose
+    the same bits, files of O(keys_dir) lose every bit but the owner's (C(0077)). A mode is only
+    ever narrowed, never opened; a file at C(0600) stays C(0600).
+  - Symbolic links are neither followed nor changed, inside the trees or as the trees
+    themselves (a warning names a directory that is a link). A directory that does not exist is
+    skipped.
+  - One call does the whole walk, however many files there are.
+author:
+  - pbxsec.hardening developers (@pbxsec)
+options:
+  config_dir:
+    description:
+      - Asterisk's configuration directory.
+    type: path
+    default: /etc/asterisk
+  keys_dir:
+    description:
+      - Asterisk's key directory (C(astkeydir) of C(asterisk.conf)).
+    type: path
+    default: /var/lib/asterisk/keys
+  group:
+    description:
+      - The group that gets both trees, Asterisk's C(rungroup). It must exist.
+    type: str
+    default: asterisk
+extends_documentation_fragment:
+  - pbxsec.hardening.attributes
+seealso:
+  - module: pbxsec.hardening.pbx_compliance
+"""
+
+EXAMPLES = r"""
+- name: PBX-FS-001 | PATCH | Close the configuration and the keys to other users
+  pbxsec.hardening.asterisk_file_modes:
+    config_dir: /etc/asterisk
+    keys_dir: /var/lib/asterisk/keys
+    group: asterisk
+  register: pbx_fs_modes
+
+- name: PBX-FS-001 | AUDIT | What a run would change, changing nothing
+  pbxsec.hardening.asterisk_file_modes:
+  check_mode: true
+  register: pbx_fs_modes_due
+"""
+
+RETURN = r"""
+changes:
+  description: Each directory or file whose mode or group was (in check mode, would be) changed.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {path: /etc/asterisk/sip.conf, mode_before: "0644", mode: "0640", group_before: root, group: asterisk}
+  contains:
+    path:
+      description: The directory or file.
+      type: str
+    mode_before:
+      description: Its mode before, four octal digits.
+      type: str
+    mode:
+      description: Its mode after.
+      type: str
+    group_before:
+      description: Its group before (the number when no group has it).
+      type: str
+    group:
+      description: Its group after.
+      type: str
+left_alone:
+  description: The directories of O(config_dir) and O(keys_dir) that were left alone, with why.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {path: /var/lib/asterisk/keys, reason: does not exist}
+"""
+
+import grp
+import os
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
+    CONFIG_FILE_CLOSED_BITS,
+    KEY_FILE_CLOSED_BITS,
+    closed_bits,
+    walk,
+)
+
+
+def _group_name(gid):
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _due(root, file_bits, gid, group):
+    """The changes the tree below ``root`` needs, as RV(changes) entries plus the lstat mode."""
+    due = []
+    for path, info in walk(root):
+        bits = closed_bits(info, file_bits)
+        if bits is None:
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & bits or info.st_gid != gid:
+            due.append(dict(path=path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
+                            group_before=_group_name(info.st_gid), group=group))
+    return due
+
+
+def _apply(change, gid):
+    info = os.lstat(change["path"])
+    if stat.S_ISLNK(info.st_mode):      # replaced by a link since the walk: leave it
+        return
+    os.lchown(change["path"], -1, gid)
+    os.chmod(change["path"], int(change["mode"], 8))
+
+
+def _diff_lines(changes, mode_key, group_key):
+    return "".join("%s %s %s\n" % (c["path"], c[mode_key], c[group_key]) for c in changes)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            config_dir=dict(type="path", default="/etc/asterisk"),
+            keys_dir=dict(type="path", default="/var/lib/asterisk/keys"),
+            group=dict(type="str", default="asterisk"),
+        ),
+        supports_check_mode=True,
+    )
+    group = module.params["group"]
+    try:
+        gid = grp.getgrnam(group).gr_gid
+    except KeyError:
+        module.fail_json(msg="PBX-FS-001: group %s does not exist on this host; set the group "
+                             "Asterisk runs as (rungroup)" % group)
+    changes, left_alone = [], []
+    for root, file_bits in ((module.params["config_dir"], CONFIG_FILE_CLOSED_BITS),
+                            (module.params["keys_dir"], KEY_FILE_CLOSED_BITS)):
+        if os.path.islink(root):
+            module.warn("PBX-FS-001: %s is a symbolic link to %s and is left alone; point the "
+                        "option at the real directory" % (root, os.path.realpath(root)))
+            left_alone.append(dict(path=root, reason="symbolic link"))
+        elif not os.path.isdir(root):
+            left_alone.append(dict(path=root, reason="does not exist"))
+        else:
+            try:
+                changes += _due(root, file_bits, gid, group)
+            except OSError as error:
+                module.fail_json(msg="PBX-FS-001: cannot read %s: %s" % (error.filename, error.strerror))
+    if not module.check_mode:
+        for change in changes:
+            try:
+                _apply(change, gid)
+            except OSError as error:
+                module.fail_json(msg="PBX-FS-001: cannot change %s: %s" % (change["path"], error.strerror),
+                                 changes=changes)
+    result = dict(changed=bool(changes), changes=changes, left_alone=left_alone)
+    if module._diff and changes:
+        result["diff"] = dict(before_header="modes and groups", after_header="modes and groups",
+                              before=_diff_lines(changes, "mode_before", "group_before"),
+                              after=_diff_lines(changes, "mode", "group"))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
