@@ -24,8 +24,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
 from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
     CONFIG_FILE_CLOSED_BITS,
     KEY_FILE_CLOSED_BITS,
-    closed_bits,
-    walk,
+    to_close,
 )
 
 MAX_FINDINGS = 25
@@ -35,11 +34,7 @@ def _mode_findings(root, file_bits, gid, group, what):
     found = []
     if not os.path.isdir(root):
         return found
-    for path, info in walk(root):
-        bits = closed_bits(info, file_bits)
-        if bits is None:
-            continue
-        mode = stat.S_IMODE(info.st_mode)
+    for path, info, mode, bits in to_close(root, file_bits, gid):
         problems = []
         if mode & bits:
             problems.append("mode %04o (%s open beyond %04o)" % (

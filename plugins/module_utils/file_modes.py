@@ -37,3 +37,16 @@ def closed_bits(info, file_bits):
     if stat.S_ISREG(info.st_mode):
         return file_bits
     return None
+
+
+def to_close(root, file_bits, gid):
+    """``(path, lstat, mode, bits)`` of each directory and file of the tree at ``root`` that
+    PBX-FS-001 must change: ``mode & bits`` is set, or its group is not ``gid`` (not judged when
+    ``gid`` is None)."""
+    for path, info in walk(root):
+        bits = closed_bits(info, file_bits)
+        if bits is None:
+            continue
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & bits or (gid is not None and info.st_gid != gid):
+            yield path, info, mode, bits

@@ -101,8 +101,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
     CONFIG_FILE_CLOSED_BITS,
     KEY_FILE_CLOSED_BITS,
-    closed_bits,
-    walk,
+    to_close,
 )
 
 
@@ -115,16 +114,9 @@ def _group_name(gid):
 
 def _due(root, file_bits, gid, group):
     """The changes the tree below ``root`` needs, as RV(changes) entries plus the lstat mode."""
-    due = []
-    for path, info in walk(root):
-        bits = closed_bits(info, file_bits)
-        if bits is None:
-            continue
-        mode = stat.S_IMODE(info.st_mode)
-        if mode & bits or info.st_gid != gid:
-            due.append(dict(path=path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
-                            group_before=_group_name(info.st_gid), group=group))
-    return due
+    return [dict(path=path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
+                 group_before=_group_name(info.st_gid), group=group)
+            for path, info, mode, bits in to_close(root, file_bits, gid)]
 
 
 def _apply(change, gid):
