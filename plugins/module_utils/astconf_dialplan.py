@@ -697,14 +697,18 @@ def running_uid(proc="/proc", name="asterisk"):
     return None
 
 
-def audit_asterisk_conf(config_dir, runuser_from_service=None, proc="/proc"):
-    """PBX-DP-004 findings and the evidence used (``(findings, evidence)``)."""
+def audit_asterisk_conf(config_dir, runuser_from_service=None, proc="/proc", load=None):
+    """PBX-DP-004 findings and the evidence used (``(findings, evidence)``).
+
+    :param load: ``load(name)`` returning the loaded tree of a file of ``config_dir`` (None when
+        it does not exist), as for :func:`entry_points`.
+    :raises AsteriskConfigError: Asterisk would refuse asterisk.conf."""
     findings, evidence = [], {}
     path = os.path.join(config_dir, "asterisk.conf")
-    if not os.path.exists(path):
+    cfg = (load or functools.partial(read_config, config_dir))("asterisk.conf")
+    if cfg is None:
         return [dict(control="PBX-DP-004", context=None, extension=None, file=path, line=None,
                      message="asterisk.conf not found: cannot judge", chain=[])], evidence
-    cfg = load_config(path, config_dir)
     options = cfg.first("options")
     get = options.get if options is not None else (lambda _name: None)
     danger = get("live_dangerously")

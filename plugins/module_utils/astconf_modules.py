@@ -65,8 +65,11 @@ def parse_version(text):
     return match.group("version"), match.group("full"), int(match.group("major"))
 
 
-def read_section(path, config_dir, section, errors):
-    """Return the first category named `section` of the tree rooted at `path`, or None."""
+def read_asterisk_conf(config_dir, errors):
+    """The loaded asterisk.conf of ``config_dir``, for the paths it sets; None when it is absent
+    or Asterisk would refuse it (Asterisk then uses its compiled-in paths). Its errors are
+    added to ``errors``."""
+    path = os.path.join(config_dir, "asterisk.conf")
     if not os.path.exists(path):
         return None
     try:
@@ -75,17 +78,18 @@ def read_section(path, config_dir, section, errors):
         errors.append(str(exc))
         return None
     errors.extend(str(error) for error in cfg.errors)
-    return cfg.first(section)
+    return cfg
 
 
-def discover_module_dir(config_dir, errors):
+def discover_module_dir(asterisk_conf):
     """asterisk.conf [directories] astmoddir, else the first compiled-in default that exists.
 
     Stock asterisk.conf ships `[directories](!)`: a template, which Asterisk does not read,
     so the packaging's compiled-in directory applies (multiarch on newer Debian).
+
+    :param asterisk_conf: the loaded asterisk.conf (see :func:`read_asterisk_conf`), or None.
     """
-    directories = read_section(os.path.join(config_dir, "asterisk.conf"), config_dir, "directories", errors)
-    value = directories.get("astmoddir") if directories is not None else None
+    value = asterisk_conf.get("directories", "astmoddir") if asterisk_conf is not None else None
     if value:
         return value
     candidates = sorted(glob.glob("/usr/lib/*/asterisk/modules")) + list(DEFAULT_MODULE_DIRS)
@@ -176,15 +180,13 @@ def loaded_by_config(config_dir, module_dir, errors):
     return loaded
 
 
-def loaded_live(module, binary):
-    """Return the set of running module names, or None when no Asterisk answers.
-
-    A module `module show` lists as "Not Running" declined to load: it is not counted.
-    """
-    rc, out, dummy = module.run_command([binary, "-rx", "module show"])
-    if rc != 0 or "modules loaded" not in out:
+def running_modules(module_show):
+    """The names of the running modules in the text of CLI ``module show``, or None when there is
+    no such text (no Asterisk answered). A module listed as "Not Running" declined to load: it
+    is not counted."""
+    if module_show is None or "modules loaded" not in module_show:
         return None
     return set(
-        match.group("name") for match in map(MODULE_LINE_RE.match, out.splitlines())
+        match.group("name") for match in map(MODULE_LINE_RE.match, module_show.splitlines())
         if match and match.group("status") == "Running"
     )

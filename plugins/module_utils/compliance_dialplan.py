@@ -40,7 +40,7 @@ def entries(host):
 def asterisk_conf(host):
     """``(findings, evidence)`` of PBX-DP-004 (live: the running Asterisk's user counts)."""
     return host.remember("asterisk_conf", lambda: audit_asterisk_conf(
-        host.config_dir, None, "/proc" if host.live else NO_PROCESSES))
+        host.config_dir, None, "/proc" if host.live else NO_PROCESSES, load=host.config))
 
 
 def _as_finding(item):

@@ -20,8 +20,12 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
     discover_module_dir,
     loaded_by_config,
-    loaded_live,
     parse_version,
+    running_modules,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
+    ask,
+    control_socket,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import named_acls
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import detect
@@ -100,25 +104,33 @@ class Host:
         """``(rc, stdout)`` of ``nft -j list ruleset``, asked once (rc 127: nft missing)."""
         return self.remember("nft_ruleset", lambda: self.run(["nft", "-j", "list", "ruleset"]))
 
+    @property
+    def asterisk_conf(self):
+        """asterisk.conf, for the paths it sets: None when absent or refused (Asterisk then
+        uses its compiled-in paths)."""
+        try:
+            return self.config("asterisk.conf")
+        except AsteriskConfigError:
+            return None
+
     def cli(self, command):
-        """Output of ``asterisk -rx command`` when live and Asterisk answers, else None."""
-        if not self.live or self.asterisk is None:
+        """What the running Asterisk answers to CLI ``command`` (as ``asterisk -rx``), asked
+        once; None when not live or no Asterisk answers."""
+        if not self.live:
             return None
         if command not in self._cli:
-            rc, out, dummy = self.module.run_command([self.asterisk, "-rx", command])
-            self._cli[command] = out if rc == 0 and "Unable to connect" not in out else None
+            self._cli[command] = ask(control_socket(self.asterisk_conf), command)
         return self._cli[command]
 
     @property
     def loaded_modules(self):
         """Names of the loaded modules; ``module_source`` says whether asked or predicted."""
         if self._modules is None:
-            running = loaded_live(self.module, self.asterisk) \
-                if self.live and self.asterisk else None
+            running = running_modules(self.cli("module show"))
             if running is not None:
                 self._modules, self.module_source = running, "live"
             else:
-                module_dir = discover_module_dir(self.config_dir, self.module_errors)
+                module_dir = discover_module_dir(self.asterisk_conf)
                 self._modules = loaded_by_config(self.config_dir, module_dir, self.module_errors)
                 self.module_source = "modules.conf"
         return self._modules

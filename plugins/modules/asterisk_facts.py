@@ -14,7 +14,8 @@ description:
   - Finds the Asterisk version, whether Asterisk runs, which SIP/IAX channel drivers are
     installed and loaded, where its configuration and modules live, and whether FreePBX manages
     the host.
-  - When Asterisk runs, loaded modules are asked of the running Asterisk (C(asterisk -rx "module show"));
+  - When Asterisk runs, loaded modules are asked of the running Asterisk (CLI C(module show), sent
+    on its control socket, C(astrundir)/C(astctl) of C(asterisk.conf), as C(asterisk -rx) sends it);
     a module listed as C(Not Running) declined to load and does not count as loaded.
   - When Asterisk does not run (or O(live=false)), they are predicted from C(modules.conf) and the
     modules installed in C(astmoddir), read with the collection's Asterisk config engine, the way
@@ -149,8 +150,13 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules i
     WATCHED_MODULES,
     discover_module_dir,
     loaded_by_config,
-    loaded_live,
     parse_version,
+    read_asterisk_conf,
+    running_modules,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
+    ask,
+    control_socket,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
     FREEPBX_FILES,
@@ -176,11 +182,13 @@ def gather(module):
         dummy, out, dummy_err = module.run_command([binary, "-V"])
         version, full, major = parse_version(out)
 
-    module_dir = discover_module_dir(config_dir, errors)
+    asterisk_conf = read_asterisk_conf(config_dir, errors)
+    module_dir = discover_module_dir(asterisk_conf)
     installed = dict(
         (name, os.path.isfile(os.path.join(module_dir, name + ".so"))) for name in WATCHED_MODULES
     )
-    loaded = loaded_live(module, binary) if binary and module.params["live"] else None
+    loaded = running_modules(ask(control_socket(asterisk_conf), "module show")) \
+        if module.params["live"] else None
     running = loaded is not None
     source = "live"
     if loaded is None:

@@ -37,7 +37,8 @@ options:
     default: /etc/asterisk
   live:
     description:
-      - Also ask the running Asterisk (C(asterisk -rx)), nftables (C(nft -j list ruleset)),
+      - Also ask the running Asterisk (CLI commands on its control socket, as C(asterisk -rx) sends
+        them), nftables (C(nft -j list ruleset)),
         fail2ban (C(fail2ban-client)) and the process table.
       - With V(false) the files alone are judged (for example a configuration backup); the
         firewall controls are then C(manual).

@@ -1,7 +1,7 @@
 # Shared by the benchmarks (source it, do not run it): a fleet of N stock PBX containers named
 # pbxsec-bench-<run>-<i>, run with --network none and reached through `docker exec`
 # (community.docker.docker), removed at the end, also on failure or Ctrl-C. Sets ROOT, N, FORKS,
-# IMAGE, STRATEGY (the strategy plugin, default linear), VENV, RUN, WORK and the Ansible environment; defines fleet_start, elapsed, cpu and load.
+# IMAGE, STRATEGY (the strategy plugin, default linear), VENV, RUN, WORK and the Ansible environment; defines fleet_start (which waits for the CPUs to settle), elapsed, cpu, median and load.
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
@@ -36,8 +36,26 @@ fleet_start() {   # fleet_start <audit|harden>: start the containers, write $WOR
             sleep 0.5
         done
     done
+    settle
     "$VENV/bin/python" "$ROOT/tests/bench/bench_inventory.py" "$RUN" "$N" "$1" > "$WORK/inventory.json"
     cd "$WORK" || exit 1
+}
+
+busy() {   # busy: per cent of all CPUs busy over the next second
+    local before after
+    before=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+    sleep 1
+    after=$(awk '/^cpu /{ print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+    echo "$before $after" | awk '{ used = $3 - $1; idle = $4 - $2; print int(100 * used / (used + idle + 0.001)) }'
+}
+
+settle() {   # settle: wait (at most 2 min) until the booted fleet leaves the CPUs idle (< 10 %
+             # busy), so that no measured run shares them with Asterisk finishing its start-up
+    local _try
+    for _try in $(seq 1 120); do
+        [ "$(busy)" -lt 10 ] && return
+    done
+    echo "bench: the machine is still busy after 2 min; measuring anyway" >&2
 }
 
 elapsed() {   # elapsed <label> <command...>: run it (log in $WORK/<label>.log), print wall seconds
@@ -52,6 +70,10 @@ elapsed() {   # elapsed <label> <command...>: run it (log in $WORK/<label>.log),
 cpu() {   # cpu <label>: user + system CPU seconds of the controller side of that run (Ansible,
           # its forks, the docker CLI), not of the PBX side (the modules run in the containers)
     awk '{ printf "%.1f", $1 + $2 }' "$WORK/$1.cpu"
+}
+
+median() {   # median <number...>: the middle one (the lower middle of an even count)
+    printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"
 }
 
 load() {   # load: the 1-minute load average and the CPU count, for the record

@@ -6,8 +6,8 @@
 """asterisk_facts, the real module run through ``ansible`` ad-hoc against localhost.
 
 The controller has no Asterisk: facts come from temporary trees (``etc/`` holds asterisk.conf
-and modules.conf, ``modules/`` holds empty ``*.so`` files), so ``source`` is ``config``.  The
-live path is driven by a fake ``asterisk`` script put first on PATH.  The expected loader
+and modules.conf, ``modules/`` holds empty ``*.so`` files; the control socket would be in
+``run/``), so ``source`` is ``config``.  The expected loader
 behaviour (noload beats load, the first autoload wins, dependencies, Asterisk refusing to start)
 was checked against Debian's Asterisk 16.28 and 22.10 in the test bed images.
 """
@@ -16,8 +16,14 @@ from __future__ import annotations
 
 import glob
 import os
+import socket
 
 import pytest
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
+    parse_version,
+    running_modules,
+)
 
 MODULE = "pbxsec.hardening.asterisk_facts"
 
@@ -30,14 +36,10 @@ FREEPBX_HOST_PATHS = ("/etc/freepbx.conf", "/etc/amportal.conf", "/usr/sbin/fwco
 
 @pytest.fixture
 def run(run_module):
-    """``run(args, check=False, path_prepend=None)``: the module's result dict, with
-    ``path_prepend`` (a directory) put first on PATH."""
+    """``run(args, check=False)``: the module's result dict."""
 
-    def run_facts(args, check=False, path_prepend=None):
-        env = None
-        if path_prepend:
-            env = {"PATH": "%s:%s" % (path_prepend, os.environ.get("PATH", "/usr/bin:/bin"))}
-        return run_module(MODULE, args, check=check, env=env)
+    def run_facts(args, check=False):
+        return run_module(MODULE, args, check=check)
 
     return run_facts
 
@@ -86,7 +88,7 @@ def pbx(astconf_tree):
         tree = {"modules/%s.so" % name: b"" for name in INSTALLED + tuple(extra_modules)}
         tree["etc/asterisk.conf"] = (asterisk_conf if asterisk_conf is not None else
                                      "[directories]\nastetcdir => %s\nastmoddir => %s\n"
-                                     % (root / "etc", module_dir))
+                                     "astrundir => %s\n" % (root / "etc", module_dir, root / "run"))
         if modules_conf is not None:
             tree["etc/modules.conf"] = modules_conf
         for name, content in (files or {}).items():
@@ -404,7 +406,9 @@ def test_asterisk_facts_rejects_unknown_option(pbx, run):
     assert "nonsense" in result["msg"]
 
 
-# --- the live path, through a fake asterisk binary ------------------------------------------
+# --- the live path: the answer of a running Asterisk, and none --------------------------------
+# What a real Asterisk answers on its control socket is tested in Molecule (test_facts.py); here,
+# how its text is read and what the module does when no Asterisk answers.
 
 MODULE_SHOW = """\
 Module                         Description                              Use Count  Status      Support Level
@@ -418,65 +422,33 @@ res_pjsip_endpoint_identifier_anonymous_x.so Not Running 0          Not Running 
 """
 
 
-@pytest.fixture
-def fake_asterisk(tmp_path):
-    """``fake_asterisk(version_line, module_show, rc)`` writes an ``asterisk`` script into a
-    fresh directory and returns that directory (to put first on PATH)."""
-
-    def write(version_line, module_show, show_rc=0):
-        bindir = tmp_path / "bin"
-        bindir.mkdir(exist_ok=True)
-        (tmp_path / "module_show.txt").write_text(module_show)
-        script = bindir / "asterisk"
-        script.write_text(
-            "#!/bin/sh\n"
-            "if [ \"$1\" = -V ]; then echo '%s'; exit 0; fi\n"
-            "if [ \"$1\" = -rx ] && [ \"$2\" = 'module show' ]; then cat '%s'; exit %d; fi\n"
-            "echo unexpected \"$@\" >&2; exit 2\n"
-            % (version_line, tmp_path / "module_show.txt", show_rc))
-        script.chmod(0o755)
-        return str(bindir)
-
-    return write
+def test_running_modules_counts_running_modules_only():
+    assert running_modules(MODULE_SHOW) == {
+        "chan_sip", "res_pjsip", "res_pjsip_endpoint_identifier_anonymous"}
 
 
-def test_asterisk_facts_live_counts_running_modules_only(pbx, fake_asterisk, facts):
-    config_dir, module_dir = pbx("[modules]\nautoload=no\n")      # config would say: nothing
-    bindir = fake_asterisk("Asterisk 16.28.0~dfsg-0+deb11u10", MODULE_SHOW)
-    got = facts({"config_dir": config_dir}, path_prepend=bindir)
-    assert got["installed"] is True and got["binary"] == os.path.join(bindir, "asterisk")
-    assert (got["version"], got["version_full"], got["version_major"]) == (
-        "16.28.0", "16.28.0~dfsg-0+deb11u10", 16)
-    assert got["running"] is True and got["source"] == "live"
-    assert got["modules"] == modules_state(
-        {"chan_sip", "res_pjsip", "res_pjsip_endpoint_identifier_anonymous"})
-    assert got["pjsip"] == {"installed": True, "loaded": False}    # chan_pjsip Not Running
-    assert got["module_dir"] == module_dir
-
-    judged = facts({"config_dir": config_dir, "live": False}, path_prepend=bindir)
-    assert judged["running"] is False and judged["source"] == "config"
-    assert judged["version_major"] == 16
-    assert judged["modules"] == modules_state(set())
+@pytest.mark.parametrize("answer", [None, "", "No such command 'module show'\n"])
+def test_running_modules_without_a_module_list_is_none(answer):
+    assert running_modules(answer) is None
 
 
 @pytest.mark.parametrize("version_line, expected", [
+    ("Asterisk 16.28.0~dfsg-0+deb11u10", ("16.28.0", "16.28.0~dfsg-0+deb11u10", 16)),
     ("Asterisk 22.10.1+dfsg+~cs6.17.60671434-1", ("22.10.1", "22.10.1+dfsg+~cs6.17.60671434-1", 22)),
     ("Asterisk certified/18.9-cert4", ("18.9-cert4", "18.9-cert4", 18)),
     ("Asterisk GIT-master-1234abc", (None, None, None)),
 ])
-def test_asterisk_facts_version_strings(pbx, fake_asterisk, version_line, expected, facts):
-    config_dir, dummy = pbx("[modules]\nautoload=yes\n")
-    bindir = fake_asterisk(version_line, MODULE_SHOW)
-    got = facts({"config_dir": config_dir}, path_prepend=bindir)
-    assert (got["version"], got["version_full"], got["version_major"]) == expected
+def test_parse_version_of_asterisk_dash_v(version_line, expected):
+    assert parse_version(version_line) == expected
 
 
-def test_asterisk_facts_installed_but_not_running_falls_back_to_config(pbx, fake_asterisk, facts):
+def test_asterisk_facts_nobody_on_the_control_socket_falls_back_to_config(pbx, facts):
+    """A control socket left behind by a stopped Asterisk refuses the connection."""
     config_dir, dummy = pbx("[modules]\nautoload=yes\nnoload => chan_sip.so\n")
-    bindir = fake_asterisk(
-        "Asterisk 16.28.0~dfsg-0+deb11u10",
-        "Unable to connect to remote asterisk (does /var/run/asterisk/asterisk.ctl exist?)\n", 1)
-    got = facts({"config_dir": config_dir}, path_prepend=bindir)
-    assert got["installed"] is True and got["version_major"] == 16
+    run_dir = os.path.join(os.path.dirname(config_dir), "run")
+    os.mkdir(run_dir)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stale:
+        stale.bind(os.path.join(run_dir, "asterisk.ctl"))      # bound, never listening
+        got = facts({"config_dir": config_dir})
     assert got["running"] is False and got["source"] == "config"
     assert got["modules"] == modules_state({"res_pjsip", "chan_pjsip"})
