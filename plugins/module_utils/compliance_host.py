@@ -55,10 +55,8 @@ class Host:
         self._memo = {}
         self._cli = {}
         self._modules = None
-        self._version = False
         self.module_source = None
         self.module_errors = []
-        self.asterisk = module.get_bin_path("asterisk", opt_dirs=["/usr/sbin", "/usr/local/sbin"])
 
     def path(self, name):
         return os.path.join(self.config_dir, name)
@@ -168,12 +166,14 @@ class Host:
     @property
     def version_major(self):
         """Major version of the installed Asterisk (``asterisk -V``), or None."""
-        if self._version is False:
-            self._version = None
-            if self.asterisk is not None:
-                dummy, out, dummy_err = self.module.run_command([self.asterisk, "-V"])
-                self._version = parse_version(out)[2]
-        return self._version
+        return self.remember("version_major", self._asked_version_major)
+
+    def _asked_version_major(self):
+        binary = self.module.get_bin_path("asterisk", opt_dirs=["/usr/sbin", "/usr/local/sbin"])
+        if binary is None:
+            return None
+        dummy, out, dummy_err = self.module.run_command([binary, "-V"])
+        return parse_version(out)[2]
 
 
 def host_named_acls(host):
