@@ -16,6 +16,7 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.pbxsec.hardening.plugins.module_utils import report_model
 from ansible_collections.pbxsec.hardening.plugins.module_utils.report_files import (
     ARGUMENT_SPEC,
+    MUTUALLY_EXCLUSIVE,
     planned_files,
     write_files,
 )
@@ -27,11 +28,20 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC,
+                                                  mutually_exclusive=MUTUALLY_EXCLUSIVE)
         generated = args["generated"] or datetime.datetime.now(datetime.timezone.utc).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
-        report = report_model.build(args["results"], args["unreachable"], args["failed"],
-                                    generated)
+        if args["hosts"] is None:
+            results, unreachable, failed = args["results"], args["unreachable"], args["failed"]
+        else:
+            # Each host's variables are read once, here: a Jinja expression over hostvars
+            # would compute every host's variables again for each reference.
+            hostvars = task_vars["hostvars"]
+            results, unreachable, failed = report_model.sort_hosts(
+                ((name, hostvars[name]) for name in args["hosts"]), args["result_var"],
+                args["reach_var"])
+        report = report_model.build(results, unreachable, failed, generated)
         dest = os.path.abspath(os.path.expanduser(args["dest"]))
         try:
             paths, changed = write_files(dest, planned_files(report, args["formats"]),

@@ -27,6 +27,7 @@ Emulated from ``config_text_file_load()``:
 from __future__ import annotations
 
 import bisect
+import re
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import Diagnostic
 
@@ -40,6 +41,9 @@ _DASH = 0x2D
 _BSLASH = 0x5C
 _NL = 0x0A
 _BLANKS = bytes(range(1, 33))
+# Where a line that may carry text starts: blanks (bytes 1 to 32 but the newline), then a byte
+# that is neither blank nor ';'.  Every other line is blank or a plain comment.
+_TEXT_LINE = re.compile(rb"^[\x01-\x09\x0b-\x20]*[^\x00-\x20;]", re.M)
 
 
 class LineFatal(Exception):
@@ -132,15 +136,6 @@ def line_starts(data):
             starts.append(pos + 1)
         pos = data.find(b"\n", pos + 1)
     return starts
-
-
-def physical_lines(data):
-    """``[(start, end), ...]`` of every physical line (``end`` includes the line's EOL)."""
-    if not data:
-        return []
-    starts = line_starts(data)
-    ends = starts[1:] + [len(data)]
-    return list(zip(starts, ends))
 
 
 def line_number(starts, offset):
@@ -252,9 +247,45 @@ def scan(data, state, path, diagnostics):
     :param state: the :class:`ScanState` of the current ``config_text_file_load()`` call.
     :param path: the file's path, for diagnostics.
     :param diagnostics: list that receives :class:`Diagnostic` warnings.
-    :returns: list of :class:`LexLine`, one per line read (lines without text included).
+    :returns: list of :class:`LexLine`, one per line read that carries text or is in, opens or
+        closes a block comment.  Blank lines and plain comment lines outside block comments,
+        most of a stock file, are left out: they mean nothing to Asterisk.
     :raises Endless: when Asterisk would never finish reading the file.
     """
+    if _plain(data, state):
+        return _scan_plain(data, state)
+    return _scan_reads(data, state, path, diagnostics)
+
+
+def _plain(data, state):
+    """True when reading ``data`` needs none of the rare rules: outside any block comment, no
+    block comment marker, no NUL byte, no BOM to skip, no line longer than ``fgets()`` reads."""
+    return (state.comment == 0 and b";--" not in data and b"--;" not in data
+            and b"\0" not in data and not (state.lineno == 0 and data.startswith(UTF8_BOM))
+            and (len(data) < MAX_LINE or max(map(len, data.split(b"\n"))) < MAX_LINE))
+
+
+def _scan_plain(data, state):
+    """:func:`scan` of a :func:`_plain` file: only the lines that may carry text are looked at
+    (each is one ``fgets()`` read and its own C string), found by one regular expression."""
+    out = []
+    line = 1
+    counted = 0
+    for match in _TEXT_LINE.finditer(data):
+        start = match.start()
+        line += data.count(b"\n", counted, start)
+        counted = start
+        newline = data.find(b"\n", start)
+        end = len(data) if newline < 0 else newline + 1
+        text, offsets = _scan_comments(data[start:end], start, 0)[:2]
+        out.append(LexLine(line, start, end, text, offsets, True, 0, 0))
+    reads = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    state.lineno += reads + (1 if _reads_past_last_line(data) else 0)
+    return out
+
+
+def _scan_reads(data, state, path, diagnostics):
+    """:func:`scan` of any file: ``fgets()`` read by read, as ``config_text_file_load()``."""
     starts = line_starts(data)
     ends = starts[1:] + [len(data)]
     chunks = _fgets_chunks(data)
@@ -282,7 +313,9 @@ def scan(data, state, path, diagnostics):
                 index += 1
                 if len(more) != MAX_LINE or more[MAX_LINE - 1] == _NL:
                     break
-            out.append(LexLine(phys, pstart, pend, None, None, False, state.comment, state.comment))
+            if state.comment:
+                out.append(LexLine(phys, pstart, pend, None, None, False, state.comment,
+                                   state.comment))
             continue
         base = off
         simple = whole and len(text) == len(raw)
@@ -300,6 +333,8 @@ def scan(data, state, path, diagnostics):
             diagnostics.append(Diagnostic(
                 path, phys, "'--;' outside a block comment: Asterisk now treats the rest of this "
                 "file as a comment (and a later ';--' makes its behaviour undefined)"))
+        if body is None and before == 0 and state.comment == 0:
+            continue
         simple = simple and not touched and before == 0
         out.append(LexLine(phys, pstart, pend, body, offsets, simple, before, state.comment))
     if _reads_past_last_line(data):

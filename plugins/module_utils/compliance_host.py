@@ -140,8 +140,12 @@ class Host:
         return self.loaded(*CHANNELS[channel])
 
     def not_loaded_reason(self, what):
-        source = "asked of the running Asterisk" if self.module_source == "live" \
-            else "predicted from modules.conf"
+        """Why ``what`` is not loaded, with what stops Asterisk loading modules when it was
+        predicted from a modules.conf Asterisk would refuse (or a missing one)."""
+        if self.module_source == "live":
+            source = "asked of the running Asterisk"
+        else:
+            source = "; ".join(["predicted from modules.conf"] + self.module_errors)
         return "%s is not loaded (%s)" % (what, source)
 
     def applicable_config(self, controls, modules, name, absent):

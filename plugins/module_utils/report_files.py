@@ -25,9 +25,13 @@ ARGUMENT_SPEC = dict(
     results=dict(type="dict", default={}),
     unreachable=dict(type="list", elements="str", default=[]),
     failed=dict(type="dict", default={}),
+    hosts=dict(type="list", elements="str"),
+    result_var=dict(type="str", default="pbx_audit"),
+    reach_var=dict(type="str", default="pbx_audit_reach"),
     formats=dict(type="list", elements="str", choices=list(FORMATS), default=list(FORMATS)),
     generated=dict(type="str"),
 )
+MUTUALLY_EXCLUSIVE = [("hosts", "results"), ("hosts", "unreachable"), ("hosts", "failed")]
 
 
 def planned_files(report, formats):

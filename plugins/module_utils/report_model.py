@@ -23,6 +23,30 @@ def file_name(host):
     return SAFE_NAME.sub("_", host).lstrip(".") or "_"
 
 
+def sort_hosts(host_vars, result_var, reach_var):
+    """``(results, unreachable, failed)`` for :func:`build`, from each host's variables.
+
+    :param host_vars: ``[(host, variables), ...]``; ``variables`` is a mapping (a host's
+        ``hostvars``).
+    :param result_var: the variable the audit task registered: a host whose value has
+        ``controls`` was audited.
+    :param reach_var: the variable the audit's rescue registered (a shell command run after the
+        audit failed): ``rc`` 0 means the host answers, so its audit failed (with the message of
+        ``result_var``); any other host without a result is unreachable.
+    """
+    results, unreachable, failed = {}, [], {}
+    for name, variables in host_vars:
+        result = variables.get(result_var) or {}
+        reach = variables.get(reach_var) or {}
+        if "controls" in result:
+            results[name] = result
+        elif reach.get("rc") == 0:
+            failed[name] = result.get("msg") or "the audit task failed"
+        else:
+            unreachable.append(name)
+    return results, unreachable, failed
+
+
 def _host(name, result, reason):
     if result is None:
         status = "failed" if reason != "unreachable" else "unreachable"

@@ -39,6 +39,28 @@ options:
     description: Host name to the message of its failed audit task.
     type: dict
     default: {}
+  hosts:
+    description:
+      - Read each host's result from its own variables instead of O(results), O(unreachable)
+        and O(failed) (mutually exclusive with them); pass C(ansible_play_hosts_all).
+      - A host whose O(result_var) has C(controls) is reported with that result. A host whose
+        O(reach_var) has C(rc=0) answers a shell command, so its audit failed; it is reported
+        as failed with the C(msg) of its O(result_var). Any other host is unreachable.
+      - Each host's variables are read once. The same sorting written as Jinja expressions over
+        C(hostvars) computes every host's variables again for each expression, which costs
+        far more on a large fleet.
+    type: list
+    elements: str
+  result_var:
+    description: The variable the audit task registered its M(pbxsec.hardening.pbx_compliance) result in. Used with O(hosts).
+    type: str
+    default: pbx_audit
+  reach_var:
+    description:
+      - The variable registered by the task that runs a shell command when the audit task
+        failed (C(ansible.builtin.raw) with C(failed_when=false)). Used with O(hosts).
+    type: str
+    default: pbx_audit_reach
   formats:
     description: Which files to write.
     type: list
@@ -65,6 +87,15 @@ EXAMPLES = r"""
     dest: ./reports
     results: "{{ dict(groups.pbx | zip(groups.pbx | map('extract', hostvars, 'pbx_audit'))) }}"
     unreachable: [pbx7]
+
+# As playbooks/audit.yml does: every host of the play, each read from its registered variables
+- name: Write the reports on the controller
+  pbxsec.hardening.pbx_report:
+    dest: ./reports
+    hosts: "{{ ansible_play_hosts_all }}"
+    result_var: pbx_audit
+    reach_var: pbx_audit_reach
+  run_once: true
 """
 
 RETURN = r"""

@@ -201,6 +201,22 @@ def test_unreachable_host_reported_while_others_complete(fleet, stock_audit):
         assert verdicts[name] == "noncompliant", describe(proc)
 
 
+def test_failed_audit_reported_as_failed_and_down_host_as_unreachable(fleet):
+    # An unknown control ID makes the module fail on a host that answers: the rescue's shell
+    # command runs there, so the report says failed (with the module's message), not
+    # unreachable; the stopped container stays unreachable.
+    limit = "%s,%s" % (fleet.names["a16"], fleet.down)
+    proc, report, dummy = fleet.audit("failed", "--limit", limit,
+                                      "-e", '{"pbx_audit_controls": ["PBX-NOPE-999"]}')
+    assert proc.returncode != 0, describe(proc)
+    hosts = dict((h["name"], h) for h in report["hosts"])
+    assert sorted(hosts) == sorted([fleet.names["a16"], fleet.down])
+    assert hosts[fleet.names["a16"]]["status"] == "failed"
+    assert "PBX-NOPE-999" in hosts[fleet.names["a16"]]["reason"]
+    assert hosts[fleet.down]["status"] == "unreachable"
+    assert report["totals"] == {"compliant": 0, "noncompliant": 0, "unreachable": 1, "failed": 1}
+
+
 def test_audit_changes_nothing(stock_audit):
     dummy_proc, dummy_report, dummy_reports, before, after = stock_audit
     assert before == after

@@ -18,7 +18,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer imp
     parse_assignment,
     parse_directive,
     parse_header,
-    physical_lines,
     scan,
 )
 
@@ -157,10 +156,19 @@ def test_simple_flag():
     assert [lex.simple for lex in lines] == [True, False]
 
 
-def test_physical_lines_cover_everything():
-    data = b"a\r\nb\n\nc"
-    spans = physical_lines(data)
-    assert b"".join(data[s:e] for s, e in spans) == data and len(spans) == 4
+def test_blank_and_comment_lines_are_left_out_but_block_comment_lines_are_kept():
+    data = b"; note\n\n[s]\n  ; a=1\na=1\n;-- opens\nhidden=1\n--;\n; after\n"
+    lines = scan(data, ScanState(), "f", [])
+    assert [(lex.line, lex.text, lex.comment_before, lex.comment_after) for lex in lines] == [
+        (3, b"[s]", 0, 0), (5, b"a=1", 0, 0), (6, None, 0, 1), (7, None, 1, 1), (8, None, 1, 0)]
+
+
+def test_line_counter_runs_on_over_left_out_lines():
+    state = ScanState()
+    scan(b"; one\n\n; three\n", state, "f", [])
+    assert state.lineno == 4          # three reads, and the one that finds the end
+    scan(b"a=1\n; two", state, "f", [])
+    assert state.lineno == 6          # no final newline: no extra turn
 
 
 def test_ast_strip_uses_bytes_below_33():

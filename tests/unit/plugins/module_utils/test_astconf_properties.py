@@ -20,7 +20,13 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import ScanState, scan
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import (
+    ScanState,
+    _plain,
+    _scan_plain,
+    _scan_reads,
+    scan,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 
 SETTINGS = settings(max_examples=120, deadline=None,
@@ -224,3 +230,31 @@ def test_the_line_checker_itself_catches_collateral_changes():
         except AssertionError:
             continue
         raise AssertionError("checker accepted %r" % bad)
+
+
+def _lexed(lines):
+    return [(lex.line, lex.start, lex.end, lex.text, None if lex.offsets is None
+             else list(lex.offsets), lex.simple, lex.comment_before, lex.comment_after)
+            for lex in lines]
+
+
+# Mostly plain files: what the fast reading must get right (escapes, CRs, comments after text,
+# indented comments, a missing final newline); now and then a block marker makes one not plain.
+PLAIN_SYNTAX = st.text(alphabet=st.sampled_from(list("ab=;-\\[] \t\r\n") + ["é"]), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(PLAIN_SYNTAX, st.integers(min_value=0, max_value=3))
+def test_plain_files_read_alike_line_by_line_and_by_pattern(text, lineno):
+    """The fast reading of plain files (no block comment marker, NUL, BOM or long line) gives
+    what the fgets()-by-fgets() reading gives, down to offsets and the line counter."""
+    data = text.encode("utf-8")
+    by_reads, by_pattern = ScanState(), ScanState()
+    by_reads.lineno = by_pattern.lineno = lineno
+    if not _plain(data, by_pattern):
+        event("not plain")
+        return
+    diagnostics = []
+    assert _lexed(_scan_plain(data, by_pattern)) == _lexed(
+        _scan_reads(data, by_reads, "f", diagnostics))
+    assert by_pattern.lineno == by_reads.lineno and diagnostics == []

@@ -141,6 +141,16 @@ def test_pbx_sip_controls_not_applicable_when_chan_sip_noloaded(judge):
     assert "not loaded" in entries["PBX-SIP-001"]["findings"][0]["message"]
 
 
+def test_not_applicable_says_why_asterisk_loads_no_module(judge):
+    # A header without its ']' makes modules.conf invalid: Asterisk does not start, nothing is
+    # loaded.
+    entries = judge({"sip.conf": "[general]\n", "modules.conf": "; modules\n\n[modules\nautoload=yes\n"})
+    assert status(entries, "PBX-SIP-001") == "not_applicable"
+    message = entries["PBX-SIP-001"]["findings"][0]["message"]
+    assert "predicted from modules.conf; " in message and "modules.conf:3" in message
+    assert "Asterisk does not start with an invalid modules.conf" in message, message
+
+
 def test_pbx_sip_controls_not_applicable_when_chan_sip_not_installed(judge):
     modules = [m for m in ALL_MODULES if m != "chan_sip"]
     assert status(judge({"sip.conf": "[general]\n"}, modules=modules), "PBX-SIP-001") == "not_applicable"

@@ -59,6 +59,31 @@ def test_model_all_compliant_and_empty_fleet():
     assert report_model.build({})["compliant"] is False
 
 
+def test_hosts_sorted_by_what_their_audit_registered():
+    audited = host_result({})
+    host_vars = [
+        ("pbx1", {"pbx_audit": audited}),
+        # Ansible could not connect: ignore_unreachable registers no controls, no rescue ran.
+        ("pbx2", {"pbx_audit": {"unreachable": True, "msg": "connection refused"}}),
+        # The module failed; the rescue's shell command ran: the host answers.
+        ("pbx3", {"pbx_audit": {"failed": True, "msg": "invalid option: x"},
+                  "pbx_audit_reach": {"rc": 0}}),
+        # The module failed and not even a shell command runs (a stopped container).
+        ("pbx4", {"pbx_audit": {"failed": True, "msg": "x"}, "pbx_audit_reach": {"rc": 1}}),
+        ("pbx5", {"pbx_audit": {"failed": True}, "pbx_audit_reach": {"unreachable": True}}),
+        # Nothing registered at all (the host left the play before the audit task).
+        ("pbx6", {}),
+        ("pbx7", {"pbx_audit": {"failed": True}, "pbx_audit_reach": {"rc": 0}}),
+    ]
+    results, unreachable, failed = report_model.sort_hosts(host_vars, "pbx_audit",
+                                                           "pbx_audit_reach")
+    assert results == {"pbx1": audited}
+    assert unreachable == ["pbx2", "pbx4", "pbx5", "pbx6"]
+    assert failed == {"pbx3": "invalid option: x", "pbx7": "the audit task failed"}
+    other_names = [("pbx1", {"mine": audited, "pbx_audit": {"failed": True}})]
+    assert report_model.sort_hosts(other_names, "mine", "reach")[0] == {"pbx1": audited}
+
+
 def test_file_name_has_no_path():
     for host in ("../../etc/passwd", "a/b", ".hidden", "..", "pbx 1"):
         name = report_model.file_name(host)

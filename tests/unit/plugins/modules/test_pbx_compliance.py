@@ -116,3 +116,15 @@ def test_pbx_report_writes_parseable_files_and_check_mode_writes_nothing(
     assert (dest / "report.html").read_text().count('<tr class="host">') == 2
     again = run_module("pbxsec.hardening.pbx_report", report_args)
     assert again["changed"] is False
+
+
+def test_pbx_report_reads_the_hosts_variables_or_takes_the_results(run_module, tmp_path):
+    dest = tmp_path / "reports"
+    # localhost registered no audit result: it is reported as unreachable.
+    written = run_module("pbxsec.hardening.pbx_report", dict(dest=str(dest), hosts=["localhost"]))
+    assert written["totals"]["unreachable"] == 1 and written["noncompliant"] == ["localhost"]
+    fleet = json.loads((dest / "fleet.json").read_text())
+    assert [(h["name"], h["status"]) for h in fleet["hosts"]] == [("localhost", "unreachable")]
+    both = run_module("pbxsec.hardening.pbx_report",
+                      dict(dest=str(dest), hosts=["localhost"], unreachable=["pbx2"]))
+    assert both["failed"] and "mutually exclusive" in both["msg"]
