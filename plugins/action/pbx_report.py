@@ -38,6 +38,11 @@ class ActionModule(ActionBase):
             # Each host's variables are read once, here: a Jinja expression over hostvars
             # would compute every host's variables again for each reference.
             hostvars = task_vars["hostvars"]
+            unknown = [name for name in args["hosts"] if name not in hostvars]
+            if unknown:
+                result.update(failed=True, msg="hosts not in the inventory: %s"
+                              % ", ".join(unknown))
+                return result
             results, unreachable, failed = report_model.sort_hosts(
                 ((name, hostvars[name]) for name in args["hosts"]), args["result_var"],
                 args["reach_var"])

@@ -252,12 +252,12 @@ def scan(data, state, path, diagnostics):
         most of a stock file, are left out: they mean nothing to Asterisk.
     :raises Endless: when Asterisk would never finish reading the file.
     """
-    if _plain(data, state):
-        return _scan_plain(data, state)
-    return _scan_reads(data, state, path, diagnostics)
+    if _reads_simply(data, state):
+        return _scan_by_pattern(data, state)
+    return _scan_by_reads(data, state, path, diagnostics)
 
 
-def _plain(data, state):
+def _reads_simply(data, state):
     """True when reading ``data`` needs none of the rare rules: outside any block comment, no
     block comment marker, no NUL byte, no BOM to skip, no line longer than ``fgets()`` reads."""
     return (state.comment == 0 and b";--" not in data and b"--;" not in data
@@ -265,9 +265,10 @@ def _plain(data, state):
             and (len(data) < MAX_LINE or max(map(len, data.split(b"\n"))) < MAX_LINE))
 
 
-def _scan_plain(data, state):
-    """:func:`scan` of a :func:`_plain` file: only the lines that may carry text are looked at
-    (each is one ``fgets()`` read and its own C string), found by one regular expression."""
+def _scan_by_pattern(data, state):
+    """:func:`scan` of a :func:`_reads_simply` file: only the lines that may carry text are
+    looked at (each is one ``fgets()`` read and its own C string), found by one regular
+    expression."""
     out = []
     line = 1
     counted = 0
@@ -284,7 +285,7 @@ def _scan_plain(data, state):
     return out
 
 
-def _scan_reads(data, state, path, diagnostics):
+def _scan_by_reads(data, state, path, diagnostics):
     """:func:`scan` of any file: ``fgets()`` read by read, as ``config_text_file_load()``."""
     starts = line_starts(data)
     ends = starts[1:] + [len(data)]

@@ -101,7 +101,7 @@ def module_file(module_dir, resource):
     return os.path.join(module_dir, resource if module_name(resource) != resource else resource + ".so")
 
 
-def loaded_by_config(config_dir, module_dir, errors):
+def loaded_by_config(config_dir, module_dir, errors=None):
     """Predict which modules Asterisk loads at start, as main/loader.c does from modules.conf.
 
     load/require/preload/preload-require lines come first, then (when the FIRST `autoload`
@@ -109,22 +109,26 @@ def loaded_by_config(config_dir, module_dir, errors):
     removes matching names (ASCII case-insensitive, `.so` optional) even when explicitly loaded.
     A missing or invalid modules.conf, an unknown option, `noload` of a required module or a
     required module that cannot load stop Asterisk: nothing is loaded then.
+
+    :param errors: list that receives the problems Asterisk starts with anyway (a fatal line in
+        an included file drops the rest of that file), when given.
+    :returns: ``(loaded module names, stop)``: ``stop`` says, with file and line, what keeps
+        Asterisk from starting (``loaded`` is then empty), else None.
     """
     path = os.path.join(config_dir, "modules.conf")
     if not os.path.exists(path):
         if os.path.isdir(config_dir):
-            errors.append("%s:0: missing: Asterisk does not start without it" % path)
-        return set()
+            return set(), "%s:0: missing: Asterisk does not start without it" % path
+        return set(), None
     try:
         cfg = load_config(path, config_dir=config_dir)
     except AsteriskConfigError as exc:
-        errors.append("%s (Asterisk does not start with an invalid modules.conf)" % exc)
-        return set()
-    # A fatal line in an included file drops the rest of that file; Asterisk still starts.
-    errors.extend(str(error) for error in cfg.errors)
+        return set(), "%s (Asterisk does not start with an invalid modules.conf)" % exc
+    if errors is not None:
+        errors.extend(str(error) for error in cfg.errors)
     modules = cfg.first("modules")
     if modules is None:
-        return set()
+        return set(), None
 
     order = []          # [resource, required, Value] in Asterisk's load order
     noload = []
@@ -139,17 +143,15 @@ def loaded_by_config(config_dir, module_dir, errors):
             else:
                 entry[1] = entry[1] or LOAD_OPTIONS[option]
         elif option != "autoload":
-            errors.append("%s: Unknown configuration option '%s' in [modules]: Asterisk does not "
-                          "start" % (value.origin, name))
-            return set()
+            return set(), ("%s: Unknown configuration option '%s' in [modules]: Asterisk does "
+                           "not start" % (value.origin, name))
     autoload = modules.get_first("autoload")
     if ast_true(autoload):
         try:
             names = sorted(os.listdir(module_dir))
         except OSError as exc:
-            errors.append("%s: autoload: unable to open modules directory '%s' (%s): Asterisk does "
-                          "not start" % (autoload.origin, module_dir, exc.strerror or exc))
-            return set()
+            return set(), ("%s: autoload: unable to open modules directory '%s' (%s): Asterisk "
+                           "does not start" % (autoload.origin, module_dir, exc.strerror or exc))
         known = set(module_name(e[0]).lower() for e in order)
         for name in names:
             if len(name) >= 4 and name[-3:].lower() == ".so" and module_name(name).lower() not in known:
@@ -158,9 +160,8 @@ def loaded_by_config(config_dir, module_dir, errors):
     for value in noload:
         for entry in [e for e in order if module_name(e[0]).lower() == module_name(value).lower()]:
             if entry[1]:
-                errors.append("%s: %s is configured with 'require' and 'noload': Asterisk does not "
-                              "start" % (value.origin, value))
-                return set()
+                return set(), ("%s: %s is configured with 'require' and 'noload': Asterisk "
+                               "does not start" % (value.origin, value))
             order.remove(entry)
 
     loaded = set(module_name(e[0]) for e in order if os.path.isfile(module_file(module_dir, e[0])))
@@ -174,10 +175,9 @@ def loaded_by_config(config_dir, module_dir, errors):
                 changed = True
     for resource, required, value in order:
         if required and module_name(resource) not in loaded:
-            errors.append("%s: required module %s cannot load from %s: Asterisk does not start"
-                          % (value.origin, resource, module_dir))
-            return set()
-    return loaded
+            return set(), ("%s: required module %s cannot load from %s: Asterisk does not start"
+                           % (value.origin, resource, module_dir))
+    return loaded, None
 
 
 def running_modules(module_show):

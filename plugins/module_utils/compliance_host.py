@@ -56,7 +56,7 @@ class Host:
         self._cli = {}
         self._modules = None
         self.module_source = None
-        self.module_errors = []
+        self._modules_stop = None
 
     def path(self, name):
         return os.path.join(self.config_dir, name)
@@ -129,7 +129,7 @@ class Host:
                 self._modules, self.module_source = running, "live"
             else:
                 module_dir = discover_module_dir(self.asterisk_conf)
-                self._modules = loaded_by_config(self.config_dir, module_dir, self.module_errors)
+                self._modules, self._modules_stop = loaded_by_config(self.config_dir, module_dir)
                 self.module_source = "modules.conf"
         return self._modules
 
@@ -140,12 +140,14 @@ class Host:
         return self.loaded(*CHANNELS[channel])
 
     def not_loaded_reason(self, what):
-        """Why ``what`` is not loaded, with what stops Asterisk loading modules when it was
-        predicted from a modules.conf Asterisk would refuse (or a missing one)."""
+        """Why ``what`` is not loaded; when predicted from modules.conf, with what keeps
+        Asterisk from starting, if something does (a missing or refused modules.conf...)."""
         if self.module_source == "live":
             source = "asked of the running Asterisk"
+        elif self._modules_stop:
+            source = "predicted from modules.conf: %s" % self._modules_stop
         else:
-            source = "; ".join(["predicted from modules.conf"] + self.module_errors)
+            source = "predicted from modules.conf"
         return "%s is not loaded (%s)" % (what, source)
 
     def applicable_config(self, controls, modules, name, absent):

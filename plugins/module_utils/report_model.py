@@ -10,6 +10,7 @@ Built from the ``pbx_compliance`` results the audit playbook collected."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import CATALOGUE
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import STATUSES
@@ -29,15 +30,15 @@ def sort_hosts(host_vars, result_var, reach_var):
     :param host_vars: ``[(host, variables), ...]``; ``variables`` is a mapping (a host's
         ``hostvars``).
     :param result_var: the variable the audit task registered: a host whose value has
-        ``controls`` was audited.
+        ``controls`` was audited (a value that is not a mapping counts as nothing registered).
     :param reach_var: the variable the audit's rescue registered (a shell command run after the
         audit failed): ``rc`` 0 means the host answers, so its audit failed (with the message of
         ``result_var``); any other host without a result is unreachable.
     """
     results, unreachable, failed = {}, [], {}
     for name, variables in host_vars:
-        result = variables.get(result_var) or {}
-        reach = variables.get(reach_var) or {}
+        result = _mapping(variables.get(result_var))
+        reach = _mapping(variables.get(reach_var))
         if "controls" in result:
             results[name] = result
         elif reach.get("rc") == 0:
@@ -45,6 +46,11 @@ def sort_hosts(host_vars, result_var, reach_var):
         else:
             unreachable.append(name)
     return results, unreachable, failed
+
+
+def _mapping(value):
+    """``value`` when it is a mapping (a registered result), else an empty dict."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def _host(name, result, reason):

@@ -192,7 +192,9 @@ def gather(module):
     running = loaded is not None
     source = "live"
     if loaded is None:
-        loaded = loaded_by_config(config_dir, module_dir, errors)
+        loaded, stop = loaded_by_config(config_dir, module_dir, errors)
+        if stop:
+            errors.append(stop)
         source = "config"
 
     modules = dict(

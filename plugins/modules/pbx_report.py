@@ -45,14 +45,18 @@ options:
         and O(failed) (mutually exclusive with them); pass C(ansible_play_hosts_all).
       - A host whose O(result_var) has C(controls) is reported with that result. A host whose
         O(reach_var) has C(rc=0) answers a shell command, so its audit failed; it is reported
-        as failed with the C(msg) of its O(result_var). Any other host is unreachable.
+        as failed with the C(msg) of its O(result_var) (or C(the audit task failed)). Any other
+        host is unreachable.
+      - The task fails when a name is not a host of the inventory.
       - Each host's variables are read once. The same sorting written as Jinja expressions over
         C(hostvars) computes every host's variables again for each expression, which costs
         far more on a large fleet.
     type: list
     elements: str
   result_var:
-    description: The variable the audit task registered its M(pbxsec.hardening.pbx_compliance) result in. Used with O(hosts).
+    description:
+      - The variable the audit task registered its M(pbxsec.hardening.pbx_compliance) result
+        in. Used with O(hosts).
     type: str
     default: pbx_audit
   reach_var:

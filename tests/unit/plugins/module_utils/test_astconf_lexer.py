@@ -163,7 +163,7 @@ def test_blank_and_comment_lines_are_left_out_but_block_comment_lines_are_kept()
         (3, b"[s]", 0, 0), (5, b"a=1", 0, 0), (6, None, 0, 1), (7, None, 1, 1), (8, None, 1, 0)]
 
 
-def test_line_counter_runs_on_over_left_out_lines():
+def test_left_out_lines_still_count_in_the_line_counter():
     state = ScanState()
     scan(b"; one\n\n; three\n", state, "f", [])
     assert state.lineno == 4          # three reads, and the one that finds the end

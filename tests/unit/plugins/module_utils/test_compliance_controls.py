@@ -147,8 +147,20 @@ def test_not_applicable_says_why_asterisk_loads_no_module(judge):
     entries = judge({"sip.conf": "[general]\n", "modules.conf": "; modules\n\n[modules\nautoload=yes\n"})
     assert status(entries, "PBX-SIP-001") == "not_applicable"
     message = entries["PBX-SIP-001"]["findings"][0]["message"]
-    assert "predicted from modules.conf; " in message and "modules.conf:3" in message
+    assert "predicted from modules.conf: " in message and "modules.conf:3" in message
     assert "Asterisk does not start with an invalid modules.conf" in message, message
+
+
+def test_not_applicable_does_not_blame_problems_asterisk_starts_with(judge):
+    # The broken included file drops only its own lines; chan_sip is out because of noload.
+    entries = judge({"sip.conf": "[general]\n", "pjsip.conf": "[global]\n",
+                     "modules_extra.conf": "[x\n",
+                     "modules.conf": "[modules]\nautoload=yes\nnoload => chan_sip.so\n"
+                                     "#include modules_extra.conf\n"})
+    assert status(entries, "PBX-SIP-001") == "not_applicable"
+    assert status(entries, "PBX-PJS-001") == "pass"     # Asterisk starts: chan_pjsip loads
+    message = entries["PBX-SIP-001"]["findings"][0]["message"]
+    assert message == "chan_sip is not loaded (predicted from modules.conf)"
 
 
 def test_pbx_sip_controls_not_applicable_when_chan_sip_not_installed(judge):

@@ -74,11 +74,13 @@ def test_hosts_sorted_by_what_their_audit_registered():
         # Nothing registered at all (the host left the play before the audit task).
         ("pbx6", {}),
         ("pbx7", {"pbx_audit": {"failed": True}, "pbx_audit_reach": {"rc": 0}}),
+        # Variables of that name that are no task results.
+        ("pbx8", {"pbx_audit": "controls", "pbx_audit_reach": ["rc"]}),
     ]
     results, unreachable, failed = report_model.sort_hosts(host_vars, "pbx_audit",
                                                            "pbx_audit_reach")
     assert results == {"pbx1": audited}
-    assert unreachable == ["pbx2", "pbx4", "pbx5", "pbx6"]
+    assert unreachable == ["pbx2", "pbx4", "pbx5", "pbx6", "pbx8"]
     assert failed == {"pbx3": "invalid option: x", "pbx7": "the audit task failed"}
     other_names = [("pbx1", {"mine": audited, "pbx_audit": {"failed": True}})]
     assert report_model.sort_hosts(other_names, "mine", "reach")[0] == {"pbx1": audited}

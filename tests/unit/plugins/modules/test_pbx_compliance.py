@@ -128,3 +128,6 @@ def test_pbx_report_reads_the_hosts_variables_or_takes_the_results(run_module, t
     both = run_module("pbxsec.hardening.pbx_report",
                       dict(dest=str(dest), hosts=["localhost"], unreachable=["pbx2"]))
     assert both["failed"] and "mutually exclusive" in both["msg"]
+    unknown = run_module("pbxsec.hardening.pbx_report",
+                         dict(dest=str(dest), hosts=["localhost", "pbx-nowhere"]))
+    assert unknown["failed"] and unknown["msg"] == "hosts not in the inventory: pbx-nowhere"
