@@ -56,17 +56,6 @@ class Outcome:
         return cls("error", [finding(path, line, None, "cannot be judged: %s" % exc)])
 
 
-def combine(outcomes):
-    """One outcome from several partial ones: ``error`` beats ``fail`` beats ``manual`` beats
-    ``pass``; findings are concatenated.  All not applicable: not applicable."""
-    outcomes = list(outcomes)
-    findings = [item for outcome in outcomes for item in outcome.findings]
-    for status in ("error", "fail", "manual", "pass"):
-        if any(outcome.status == status for outcome in outcomes):
-            return Outcome(status, findings)
-    return Outcome("not_applicable", findings)
-
-
 def _entry(control, outcome):
     return dict(id=control.id, title=control.title, severity=control.severity,
                 status=outcome.status, findings=outcome.findings,
