@@ -65,6 +65,19 @@ def parse_version(text):
     return match.group("version"), match.group("full"), int(match.group("major"))
 
 
+def installed_version(module):
+    """``(binary, version, full, major)`` of the installed asterisk binary, as ``asterisk -V``
+    prints them (see :func:`parse_version`); all None when no binary is found.
+
+    :param module: the AnsibleModule (finds the binary, runs it).
+    """
+    binary = module.get_bin_path("asterisk", opt_dirs=["/usr/sbin", "/usr/local/sbin"])
+    if binary is None:
+        return None, None, None, None
+    dummy, out, dummy_err = module.run_command([binary, "-V"])
+    return (binary,) + parse_version(out)
+
+
 def read_asterisk_conf(config_dir, errors):
     """The loaded asterisk.conf of ``config_dir``, for the paths it sets; None when it is absent
     or Asterisk would refuse it (Asterisk then uses its compiled-in paths). Its errors are

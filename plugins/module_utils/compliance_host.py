@@ -19,8 +19,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
     discover_module_dir,
+    installed_version,
     loaded_by_config,
-    parse_version,
     running_modules,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
@@ -172,14 +172,7 @@ class Host:
     @property
     def version_major(self):
         """Major version of the installed Asterisk (``asterisk -V``), or None."""
-        return self.remember("version_major", self._asked_version_major)
-
-    def _asked_version_major(self):
-        binary = self.module.get_bin_path("asterisk", opt_dirs=["/usr/sbin", "/usr/local/sbin"])
-        if binary is None:
-            return None
-        dummy, out, dummy_err = self.module.run_command([binary, "-V"])
-        return parse_version(out)[2]
+        return self.remember("version_major", lambda: installed_version(self.module)[3])
 
 
 def host_named_acls(host):

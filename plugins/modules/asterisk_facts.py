@@ -149,8 +149,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
     WATCHED_MODULES,
     discover_module_dir,
+    installed_version,
     loaded_by_config,
-    parse_version,
     read_asterisk_conf,
     running_modules,
 )
@@ -176,11 +176,7 @@ def detect_freepbx(config_dir):
 def gather(module):
     config_dir = module.params["config_dir"]
     errors = []
-    binary = module.get_bin_path("asterisk", opt_dirs=["/usr/sbin", "/usr/local/sbin"])
-    version = full = major = None
-    if binary:
-        dummy, out, dummy_err = module.run_command([binary, "-V"])
-        version, full, major = parse_version(out)
+    binary, version, full, major = installed_version(module)
 
     asterisk_conf = read_asterisk_conf(config_dir, errors)
     module_dir = discover_module_dir(asterisk_conf)
