@@ -17,6 +17,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils import report_mod
 from ansible_collections.pbxsec.hardening.plugins.module_utils.report_files import (
     ARGUMENT_SPEC,
     MUTUALLY_EXCLUSIVE,
+    file_mode,
     planned_files,
     write_files,
 )
@@ -30,6 +31,11 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC,
                                                   mutually_exclusive=MUTUALLY_EXCLUSIVE)
+        try:
+            mode = file_mode(args["mode"])
+        except ValueError as exc:
+            result.update(failed=True, msg=str(exc))
+            return result
         generated = args["generated"] or datetime.datetime.now(datetime.timezone.utc).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
         if args["hosts"] is None:
@@ -50,7 +56,7 @@ class ActionModule(ActionBase):
         dest = os.path.abspath(os.path.expanduser(args["dest"]))
         try:
             paths, changed = write_files(dest, planned_files(report, args["formats"]),
-                                         self._task.check_mode)
+                                         self._task.check_mode, mode)
         except OSError as exc:
             result.update(failed=True, msg="cannot write the reports in %s: %s" % (dest, exc))
             return result

@@ -5,7 +5,8 @@
 
 """The fleet report as one self-contained HTML page: a summary, then a hosts x controls grid
 coloured by status; a cell opens (``<details>``) to its findings and remediation.  No scripts,
-no external assets; every text from hosts and files is HTML-escaped."""
+no external assets; every text from hosts and files is HTML-escaped.  The report comes from
+:func:`report_model.build`, so every status has a colour."""
 
 from __future__ import annotations
 

@@ -6,7 +6,11 @@
 """The fleet report as JUnit XML for CI systems: one ``testsuite`` per host, one ``testcase`` per
 control (classname = host, name = control ID).  ``fail`` is a failure, ``error`` an error,
 ``not_applicable``/``waived``/``manual`` are skipped (with the reason); an unreachable or failed
-host gets an error in every test case."""
+host gets an error in every test case.
+
+The report comes from :func:`report_model.build`: its texts hold only characters XML 1.0
+allows, and ElementTree escapes markup (``&``, ``<``, ``>``, quotes, line breaks in
+attributes), so host-sent text stays text."""
 
 from __future__ import annotations
 

@@ -5,23 +5,148 @@
 
 """The fleet report every renderer draws from: each host with its verdict (``compliant``,
 ``noncompliant``, ``unreachable`` or ``failed``), its controls and its counts, plus fleet totals.
-Built from the ``pbx_compliance`` results the audit playbook collected."""
+Built from the ``pbx_compliance`` results the audit playbook collected.
+
+A host's result is untrusted input (whoever controls the host controls what it returns), so
+:func:`build` checks it before anything is drawn from it: exactly one entry per catalogue control,
+known keys, known statuses, the types ``pbx_compliance`` returns.  A result that fails makes the
+host ``failed``, with a reason that says where the result is wrong, never what it holds.  Counts
+and the verdict are computed here from the controls; titles and severities come from the
+controller's catalogue.  Every text is bounded (:data:`LIMITS`, :data:`MAX_FINDINGS` per control)
+and holds only characters every format can carry (:func:`text`).  Every host gets a distinct,
+safe file name (:func:`file_stem`)."""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
 from collections.abc import Mapping
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import CATALOGUE
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import STATUSES
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
+    STATUSES,
+    finding,
+    summarize,
+)
 
 HOST_STATUSES = ("compliant", "noncompliant", "unreachable", "failed")
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+ENTRY_KEYS = frozenset(("id", "title", "severity", "status", "findings", "remediation"))
+FINDING_KEYS = frozenset(("file", "line", "object", "message"))
+# Characters kept at most per text; longer texts are cut and say how much was cut.
+LIMITS = dict(name=255, file=1024, object=256, message=1024, remediation=2048, reason=1024,
+              generated=64)
+MAX_FINDINGS = 200          # per control; the rest are counted in a last finding
+MAX_LINE = 2 ** 31
+# Not allowed in XML 1.0 (C0 controls but tab, newline and carriage return; lone surrogates;
+# U+FFFE, U+FFFF), or steering a terminal (DEL, C1 controls).  One character class: linear.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+PLAIN_FILE_STEM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,79}")
+UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_FILE_STEM = 80
+CONTROL_IDS = frozenset(control.id for control in CATALOGUE)
 
 
-def file_name(host):
-    """A file name for a host's report (no path separators, never hidden)."""
-    return SAFE_NAME.sub("_", host).lstrip(".") or "_"
+class InvalidResult(ValueError):
+    """A host result that is not shaped like a ``pbx_compliance`` result.  The message says
+    where (``controls[3].findings[0].line``) and what was expected, never the value found."""
+
+
+def text(value, limit):
+    """``value`` as report text: cut after ``limit`` characters (saying how many were cut), and
+    every character that is not allowed in XML 1.0 or that steers a terminal replaced by U+FFFD."""
+    if len(value) > limit:
+        value = "%s... (%d more characters)" % (value[:limit], len(value) - limit)
+    return UNPRINTABLE.sub("\ufffd", value)
+
+
+def _kind(value):
+    """The JSON kind of ``value``, to name it in a message without echoing it."""
+    for kind, types in (("null", type(None)), ("boolean", bool), ("number", (int, float)),
+                        ("text", str), ("mapping", Mapping), ("list", (list, tuple))):
+        if isinstance(value, types):
+            return kind
+    return "another type"
+
+
+def _expect(condition, where, what):
+    if not condition:
+        raise InvalidResult("%s: %s" % (where, what))
+
+
+def _text_or_null(value, where, limit):
+    _expect(value is None or isinstance(value, str), where,
+            "expected text or null, got %s" % _kind(value))
+    return None if value is None else text(value, limit)
+
+
+def _line(value, where):
+    _expect(value is None or (isinstance(value, int) and not isinstance(value, bool)
+                              and 0 <= value < MAX_LINE),
+            where, "expected a line number or null, got %s" % _kind(value))
+    return value
+
+
+def _keys(item, keys, where):
+    _expect(isinstance(item, Mapping), where, "expected a mapping, got %s" % _kind(item))
+    _expect(set(item) == keys, where, "expected exactly the keys %s" % ", ".join(sorted(keys)))
+
+
+def _finding(item, where):
+    _keys(item, FINDING_KEYS, where)
+    _expect(isinstance(item["message"], str), where + ".message",
+            "expected text, got %s" % _kind(item["message"]))
+    return finding(_text_or_null(item["file"], where + ".file", LIMITS["file"]),
+                   _line(item["line"], where + ".line"),
+                   _text_or_null(item["object"], where + ".object", LIMITS["object"]),
+                   text(item["message"], LIMITS["message"]))
+
+
+def _findings(items, where):
+    """The first :data:`MAX_FINDINGS` findings checked and kept; the others counted in a last
+    finding (so a host that sends millions costs no more than one that sends the maximum)."""
+    _expect(isinstance(items, (list, tuple)), where, "expected a list, got %s" % _kind(items))
+    kept = [_finding(item, "%s[%d]" % (where, index))
+            for index, item in enumerate(items[:MAX_FINDINGS])]
+    if len(items) > MAX_FINDINGS:
+        kept.append(finding(None, None, None, "... and %d more findings, not shown (at most %d "
+                            "per control)" % (len(items) - MAX_FINDINGS, MAX_FINDINGS)))
+    return kept
+
+
+def _entry(control, item, where):
+    for key in ("title", "severity", "remediation"):
+        _expect(isinstance(item[key], str), "%s.%s" % (where, key),
+                "expected text, got %s" % _kind(item[key]))
+    return dict(id=control.id, title=control.title, severity=control.severity,
+                status=item["status"], findings=_findings(item["findings"], where + ".findings"),
+                remediation=text(item["remediation"], LIMITS["remediation"]))
+
+
+def checked_controls(result):
+    """The ``controls`` of a ``pbx_compliance`` result, checked and bounded, in catalogue order.
+
+    Raises :class:`InvalidResult` unless ``result`` is a mapping whose ``controls`` is a list of
+    one entry per catalogue control, each with exactly the keys of an entry, a known status and
+    findings with exactly the keys of a finding, of the types ``pbx_compliance`` returns.
+    Other keys of ``result`` (those Ansible adds) are ignored.
+    """
+    _expect(isinstance(result, Mapping), "result", "expected a mapping, got %s" % _kind(result))
+    items = result.get("controls")
+    _expect(isinstance(items, (list, tuple)), "controls", "expected a list, got %s" % _kind(items))
+    _expect(len(items) == len(CATALOGUE), "controls", "expected %d entries (one per catalogue "
+            "control), got %d" % (len(CATALOGUE), len(items)))
+    by_id = {}
+    for index, item in enumerate(items):
+        where = "controls[%d]" % index
+        _keys(item, ENTRY_KEYS, where)
+        _expect(isinstance(item["id"], str) and item["id"] in CONTROL_IDS, where + ".id",
+                "not a control of the catalogue")
+        _expect(item["id"] not in by_id, where + ".id", "%s repeated" % item["id"])
+        _expect(isinstance(item["status"], str) and item["status"] in STATUSES,
+                where + ".status", "not one of %s" % ", ".join(STATUSES))
+        by_id[item["id"]] = (item, where)
+    return [_entry(control, *by_id[control.id]) for control in CATALOGUE]
 
 
 def sort_hosts(host_vars, result_var, reach_var):
@@ -53,13 +178,51 @@ def _mapping(value):
     return value if isinstance(value, Mapping) else {}
 
 
-def _host(name, result, reason):
-    if result is None:
-        status = "failed" if reason != "unreachable" else "unreachable"
-        return dict(name=name, status=status, reason=reason, summary={}, controls=[])
-    status = "compliant" if result.get("compliant") else "noncompliant"
-    return dict(name=name, status=status, reason=None, summary=result.get("summary", {}),
-                controls=result.get("controls", []))
+def _short_hash(name):
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+
+
+def file_stem(name):
+    """The file name (without ``.json``) of a host's report: the name itself when it is a plain
+    file name (letters, digits, ``._-``, not starting with a dot or dash, at most
+    :data:`MAX_FILE_STEM` characters); otherwise its safe characters plus a short hash of the
+    whole name (so that ``pbx/1`` and ``pbx_1`` differ), cut to that length too."""
+    if PLAIN_FILE_STEM.fullmatch(name):
+        return name
+    digest = _short_hash(name)
+    readable = UNSAFE_FILE_CHARACTERS.sub("_", name).lstrip("._-")
+    return "%s-%s" % (readable[:MAX_FILE_STEM - len(digest) - 1] or "host", digest)
+
+
+def _unused_stem(name, taken):
+    """:func:`file_stem` of ``name``, or when another host has it already (also in another
+    letter case, for case-insensitive file systems) that stem with the hash, then a counter."""
+    stem = file_stem(name)
+    candidates = itertools.chain((stem, "%s-%s" % (stem, _short_hash(name))),
+                                 ("%s-%d" % (stem, number) for number in itertools.count(2)))
+    chosen = next(candidate for candidate in candidates if candidate.lower() not in taken)
+    taken.add(chosen.lower())
+    return chosen
+
+
+def _unjudged_host(name, status, reason):
+    return dict(name=name, status=status, reason=reason, summary={}, controls=[])
+
+
+def _audited_host(name, result):
+    try:
+        controls = checked_controls(result)
+    except InvalidResult as exc:
+        return _unjudged_host(name, "failed", "the audit result is invalid: %s" % exc)
+    summary, compliant = summarize(controls)
+    return dict(name=name, status="compliant" if compliant else "noncompliant", reason=None,
+                summary=summary, controls=controls)
+
+
+def _failure_reason(message):
+    if not isinstance(message, str):
+        return "the audit task failed (its message is %s, not text)" % _kind(message)
+    return text(message, LIMITS["reason"]) or "the audit task failed"
 
 
 def build(results, unreachable=(), failed=None, generated=None):
@@ -69,20 +232,34 @@ def build(results, unreachable=(), failed=None, generated=None):
     :param unreachable: hosts Ansible could not reach.
     :param failed: ``{host: message}`` of hosts whose audit task failed.
     :param generated: when (ISO 8601 text), shown in every format.
+
+    Each host has ``name`` (bounded, printable), ``status``, ``reason`` (unreachable or failed
+    hosts), ``summary``, ``controls`` and ``file``: its JSON report, relative to the report
+    directory, distinct from every other host's.
     """
-    failed = failed or {}
-    hosts = [_host(name, results[name], None) for name in sorted(results)]
-    hosts += [_host(name, None, "unreachable") for name in sorted(set(unreachable) - set(results))]
-    hosts += [_host(name, None, str(failed[name])) for name in sorted(failed)
-              if name not in results and name not in unreachable]
+    results = dict((str(name), result) for name, result in results.items())
+    unreachable = set(str(name) for name in unreachable) - set(results)
+    failed = dict((str(name), message) for name, message in (failed or {}).items()
+                  if str(name) not in results and str(name) not in unreachable)
+    hosts = [(name, _audited_host(text(name, LIMITS["name"]), results[name]))
+             for name in sorted(results)]
+    hosts += [(name, _unjudged_host(text(name, LIMITS["name"]), "unreachable", "unreachable"))
+              for name in sorted(unreachable)]
+    hosts += [(name, _unjudged_host(text(name, LIMITS["name"]), "failed",
+                                    _failure_reason(failed[name])))
+              for name in sorted(failed)]
+    taken = set()
+    for name, host in hosts:
+        host["file"] = "hosts/%s.json" % _unused_stem(name, taken)
+    hosts = [host for dummy, host in hosts]
     controls = dict((status, 0) for status in STATUSES)
     for host in hosts:
         for entry in host["controls"]:
-            controls[entry["status"]] = controls.get(entry["status"], 0) + 1
+            controls[entry["status"]] += 1
     totals = dict((status, sum(1 for h in hosts if h["status"] == status))
                   for status in HOST_STATUSES)
     return dict(
-        generated=generated,
+        generated=None if generated is None else text(generated, LIMITS["generated"]),
         compliant=bool(hosts) and totals["compliant"] == len(hosts),
         totals=totals,
         control_totals=controls,

@@ -16,9 +16,22 @@ description:
     host and control) and C(report.html) (one self-contained page with a summary, a hosts x
     controls grid coloured by status, and the findings on click).
   - Unreachable hosts and hosts whose audit failed appear as such in every format.
+  - Each host's result is untrusted input and is checked before it is drawn from - one entry
+    per catalogue control, known keys, known statuses, the types
+    M(pbxsec.hardening.pbx_compliance) returns. A host whose result fails the check is reported
+    as failed, with a reason that says where the result is wrong (never what it holds). The
+    host's verdict and counts are computed from its controls; titles and severities come from
+    the catalogue of the controller. Texts are cut at a bounded length, at most 200 findings
+    per control are kept (a last finding counts the others), and characters XML 1.0 does not
+    allow or that steer a terminal are replaced with U+FFFD; every format escapes the rest.
+  - Every host gets its own file under C(hosts/), named after the host when the name is a plain
+    file name (letters, digits, C(._-), not starting with a dot or dash, at most 80
+    characters), otherwise after its safe characters plus a short hash of the name; a name
+    another host's file already has (also in another letter case) gets the hash too. The
+    C(file) of each host in C(fleet.json) names its file.
   - Runs on the controller (an action plugin; nothing is sent to a host). A relative O(dest) is
     relative to the directory ansible-playbook runs in. A file is written only when its content
-    changes.
+    changes or its mode is not the one wanted.
 author:
   - pbxsec.hardening developers (@pbxsec)
 options:
@@ -74,6 +87,14 @@ options:
   generated:
     description: Timestamp shown in the reports (ISO 8601). Defaults to now (UTC).
     type: str
+  mode:
+    description:
+      - Mode of the report files, four octal digits in quotes (V('0640')), set exactly.
+        Directories created for them get search permission wherever the mode allows reading
+        (V('0640') gives V('0750'), V('0644') gives V('0755')); existing directories keep theirs.
+      - Without it files are V('0640') and created directories V('0750'), narrowed further by
+        the umask, and an existing report file with a wider mode is written again.
+    type: str
 extends_documentation_fragment:
   - pbxsec.hardening.attributes.info_module
   - pbxsec.hardening.attributes
@@ -91,6 +112,7 @@ EXAMPLES = r"""
     dest: ./reports
     results: "{{ dict(groups.pbx | zip(groups.pbx | map('extract', hostvars, 'pbx_audit'))) }}"
     unreachable: [pbx7]
+    mode: "0600"              # only the controller's user reads the reports
 
 # As playbooks/audit.yml does: every host of the play, each read from its registered variables
 - name: Write the reports on the controller
