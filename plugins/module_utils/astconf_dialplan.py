@@ -8,11 +8,11 @@
 Public API::
 
     from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
-        load_dialplan, entry_points, audit)
+        load_dialplan, entry_points, audit_dialplan)
     plan = load_dialplan("/etc/asterisk/extensions.conf")
     plan.contexts["from-internal"].extensions          # [Extension, ...] in file order
-    guests, trunks, notes = entry_points("/etc/asterisk")
-    result = audit(plan, guests, trunks)               # {"findings": [...], "controls": {...}}
+    guests, trunks, notes, sip_general_users = entry_points("/etc/asterisk")
+    findings, reach = audit_dialplan(plan, guests, trunks)   # [{"control", ...}], {"guest": ...}
 
 What is modelled (``pbx/pbx_config.c``): ``[general]`` and ``[globals]`` are not contexts;
 templates (``[tpl](!)``) are not contexts, but a context made from one (``[ctx](tpl)``) carries
@@ -28,6 +28,12 @@ with a LITERAL context name: ``Goto``, ``GotoIf``, ``GotoIfTime``, ``Gosub``, ``
 part holds a variable (``${...}``) cannot be resolved from the files: it is NOT followed, and is
 listed in ``notes`` so the operator can judge it.  AEL (``extensions.ael``), Lua and realtime
 dialplans are not read.
+
+An entry point that Asterisk does not take calls through now is LATENT, not open: chan_sip's
+``[general]`` context with ``allowguest=no`` and ``autocreatepeer`` off, or whatever the caller
+says is dormant (a channel driver or identifier module not loaded, an entry point the play
+closes).  What only latent entry points reach is reported apart (``latent`` findings, "reachable
+if guests are allowed again"), never as reachable.
 """
 
 from __future__ import annotations
@@ -467,6 +473,12 @@ def toll_kind(pattern, priorities, international, premium):
 
 # --- entry points ---------------------------------------------------------------------------
 
+CHANNEL_FILES = {"sip": "sip.conf", "pjsip": "pjsip.conf", "iax2": "iax.conf"}
+# The one kind of unauthenticated entry point each channel driver has (the names of the
+# asterisk_dialplan_info closed_entry_points choices).
+GUEST_KINDS = {"sip": "sip_guest", "pjsip": "pjsip_anonymous", "iax2": "iax2_guests"}
+
+
 def read_config(config_dir, name):
     """The loaded tree of ``name`` in ``config_dir``, None when the file does not exist.
 
@@ -484,105 +496,168 @@ def _load_optional(load, name, notes):
         return None
 
 
-def entry_points(config_dir, channels=("sip", "pjsip", "iax2"), load=None):
+def _entry(channel, context, obj, source, where):
+    """An entry point: calls of ``channel`` land in ``context``; ``where`` is the line that sets
+    it (a config Value or category) or None; ``latent`` is filled in by :func:`entry_points`."""
+    return dict(context=str(context) if context else "default", channel=channel, object=obj,
+                source=source, file=where.path if where is not None else None,
+                line=where.line if where is not None else 0, latent=None)
+
+
+def _located(what, value):
+    return "%s=%s (%s)" % (what, value, value.origin)
+
+
+def sip_guest_gate(general):
+    """``(open, state)`` of chan_sip's unauthenticated calls, from its ``[general]``.
+
+    Guests reach the ``[general]`` context when ``allowguest`` is on (``ast_true()``; absent
+    means yes) or when ``autocreatepeer`` makes unknown hosts peers (``ast_true()`` or
+    ``persist``) with the ``[general]`` settings and no secret."""
+    get = general.get if general is not None else (lambda _name: None)
+    allowguest, autocreate = get("allowguest"), get("autocreatepeer")
+    if allowguest is None:
+        guest_open, guest_state = True, "allowguest absent (chan_sip default yes)"
+    else:
+        guest_open, guest_state = ast_true(allowguest), _located("allowguest", allowguest)
+    autocreate_open = autocreate is not None and (ast_true(autocreate)
+                                                  or str(autocreate).lower() == "persist")
+    if autocreate_open:
+        return True, "%s, %s" % (guest_state, _located("autocreatepeer", autocreate))
+    return guest_open, guest_state + ("" if guest_open else ", autocreatepeer off")
+
+
+def _sip_entries(cfg):
+    """``(guests, trunks, general_users)`` of a loaded sip.conf."""
+    general = cfg.first("general")
+    ctx = general.get("context") if general is not None else None
+    name = str(ctx) if ctx else "default"
+    guest_open, state = sip_guest_gate(general)
+    guest = _entry("sip", name, "general", "chan_sip guest context, %s, %s" % (
+        ctx.origin if ctx is not None else "sip.conf (default)", state), ctx)
+    if ctx is None:
+        guest["file"] = cfg.root_path
+    if not guest_open:
+        guest["latent"] = "reachable if guests are allowed again"
+    trunks, general_users = [], []
+    for category in cfg.categories:
+        if category.is_template or category.name.lower() in ("general", "authentication"):
+            continue
+        if (category.get("type") or "").lower() not in ("peer", "friend", "user"):
+            continue
+        own = category.get("context")
+        if not own:
+            general_users.append(category.name)
+        insecure = category.get("insecure")
+        if insecure and not ast_false(insecure) and str(insecure).lower() != "very-no":
+            trunks.append(_entry("sip", own or name, category.name,
+                                 "chan_sip trunk [%s] insecure=%s, %s:%d"
+                                 % (category.name, insecure, category.path, category.line),
+                                 category))
+    return [guest], trunks, general_users
+
+
+def _pjsip_entries(cfg):
+    """``(guests, trunks)`` of a loaded pjsip.conf: the ``anonymous`` endpoint, and endpoints a
+    ``type=identify`` points at."""
+    identified = set()
+    for category in cfg.categories:
+        if not category.is_template and (category.get("type") or "").lower() == "identify":
+            endpoint = category.get("endpoint")
+            if endpoint:
+                identified.add(str(endpoint))
+    guests, trunks = [], []
+    for category in cfg.categories:
+        if category.is_template or (category.get("type") or "").lower() != "endpoint":
+            continue
+        ctx = category.get("context")
+        name = category.name.lower()
+        if name == "anonymous" or name.startswith("anonymous@"):
+            guests.append(_entry("pjsip", ctx, category.name, "PJSIP anonymous endpoint, %s:%d"
+                                 % (category.path, category.line), category))
+        elif category.name in identified:
+            trunks.append(_entry("pjsip", ctx, category.name, "PJSIP trunk [%s] (identify), %s:%d"
+                                 % (category.name, category.path, category.line), category))
+    return guests, trunks
+
+
+def _iax_entries(cfg):
+    """IAX2 users (``type=user|friend``) that need neither ``secret``, ``inkeys`` nor
+    ``dbsecret``: anyone may call in as them."""
+    guests = []
+    for category in cfg.categories:
+        if category.is_template or category.name.lower() == "general":
+            continue
+        if (category.get("type") or "").lower() not in ("user", "friend"):
+            continue
+        if category.get("secret") or category.get("inkeys") or category.get("dbsecret"):
+            continue
+        guests.append(_entry("iax2", category.get("context"), category.name,
+                             "IAX2 user [%s] without secret, %s:%d"
+                             % (category.name, category.path, category.line), category))
+    return guests
+
+
+def _channel_entries(channel, cfg):
+    """``(guests, trunks, sip_general_users)`` of one channel's loaded configuration."""
+    if channel == "sip":
+        return _sip_entries(cfg)
+    if channel == "pjsip":
+        return _pjsip_entries(cfg) + ([],)
+    return _iax_entries(cfg), [], []
+
+
+def entry_points(config_dir, channels=tuple(CHANNEL_FILES), load=None, dormant=None):
     """Unauthenticated entry points and trunk contexts of the channel configuration.
 
+    :param channels: the channel drivers whose configuration is read (``sip``, ``pjsip``,
+        ``iax2``).
     :param load: ``load(name)`` returning the loaded tree of a file of ``config_dir`` (None when
         absent, AsteriskConfigError when refused); default :func:`read_config`.  A caller that
         has already loaded the channel files passes its own, so nothing is parsed twice.
+    :param dormant: ``{name: reason}`` of what Asterisk does not run now: a channel (its module
+        is not loaded: all its entry points) or a kind of guest entry point (``sip_guest``,
+        ``pjsip_anonymous``, ``iax2_guests``: e.g. its identifier module is not loaded, or the
+        play closes it).  The reason says what would open it again.  A dormant channel's refused
+        file is no note: Asterisk does not read it.
 
     :returns: ``(guests, trunks, notes, sip_general_users)``; guests and trunks are lists of
-        ``{"context", "source", "file", "line", "channel", "object"}``; ``sip_general_users``
-        names chan_sip peers that have no ``context`` of their own (they use the ``[general]``
-        one, so changing it moves them too).
+        ``{"context", "source", "file", "line", "channel", "object", "latent"}``: ``latent`` is
+        None when Asterisk takes such calls now, else why it does not (chan_sip with
+        ``allowguest=no`` and ``autocreatepeer`` off, or a ``dormant`` reason).
+        ``sip_general_users`` names chan_sip peers that have no ``context`` of their own (they
+        use the ``[general]`` one, so changing it moves them too).
     """
     guests, trunks, notes, sip_general_users = [], [], [], []
-    if load is None:
-        load = functools.partial(read_config, config_dir)
-    if "sip" in channels:
-        cfg = _load_optional(load, "sip.conf", notes)
-        if cfg is not None:
-            general = cfg.first("general")
-            ctx = general.get("context") if general is not None else None
-            name = str(ctx) if ctx else "default"
-            guest = general.get("allowguest") if general is not None else None
-            state = "allowguest=%s" % ("no" if ast_false(guest) else "yes")
-            where = ctx.origin if ctx is not None else "sip.conf (default)"
-            guests.append(dict(context=name, channel="sip", object="general",
-                               source="chan_sip guest context, %s, %s" % (where, state),
-                               file=ctx.path if ctx is not None else cfg.root_path,
-                               line=ctx.line if ctx is not None else 0))
-            for category in cfg.categories:
-                if category.is_template or category.name.lower() in ("general", "authentication"):
-                    continue
-                kind = (category.get("type") or "").lower()
-                if kind not in ("peer", "friend", "user"):
-                    continue
-                own = category.get("context")
-                target = str(own) if own else name
-                if not own:
-                    sip_general_users.append(category.name)
-                insecure = category.get("insecure")
-                if insecure and not ast_false(insecure) and str(insecure).lower() != "very-no":
-                    trunks.append(dict(context=target, channel="sip", object=category.name,
-                                       source="chan_sip trunk [%s] insecure=%s, %s"
-                                       % (category.name, insecure, category.path + ":%d"
-                                          % category.line),
-                                       file=category.path, line=category.line))
-    if "pjsip" in channels:
-        cfg = _load_optional(load, "pjsip.conf", notes)
-        if cfg is not None:
-            identified = set()
-            for category in cfg.categories:
-                if not category.is_template and (category.get("type") or "").lower() == "identify":
-                    endpoint = category.get("endpoint")
-                    if endpoint:
-                        identified.add(str(endpoint))
-            for category in cfg.categories:
-                if category.is_template or (category.get("type") or "").lower() != "endpoint":
-                    continue
-                ctx = category.get("context")
-                target = str(ctx) if ctx else "default"
-                if category.name.lower() == "anonymous" or \
-                        category.name.lower().startswith("anonymous@"):
-                    guests.append(dict(context=target, channel="pjsip", object=category.name,
-                                       source="PJSIP anonymous endpoint, %s:%d"
-                                       % (category.path, category.line),
-                                       file=category.path, line=category.line))
-                elif category.name in identified:
-                    trunks.append(dict(context=target, channel="pjsip", object=category.name,
-                                       source="PJSIP trunk [%s] (identify), %s:%d"
-                                       % (category.name, category.path, category.line),
-                                       file=category.path, line=category.line))
-    if "iax2" in channels:
-        cfg = _load_optional(load, "iax.conf", notes)
-        if cfg is not None:
-            for category in cfg.categories:
-                if category.is_template or category.name.lower() == "general":
-                    continue
-                kind = (category.get("type") or "").lower()
-                if kind not in ("user", "friend"):
-                    continue
-                if category.get("secret") or category.get("inkeys") or \
-                        category.get("dbsecret"):
-                    continue
-                ctx = category.get("context")
-                guests.append(dict(context=str(ctx) if ctx else "default", channel="iax2",
-                                   object=category.name,
-                                   source="IAX2 user [%s] without secret, %s:%d"
-                                   % (category.name, category.path, category.line),
-                                   file=category.path, line=category.line))
+    load = load or functools.partial(read_config, config_dir)
+    dormant = dormant or {}
+    for channel in channels:
+        channel_notes = []
+        cfg = _load_optional(load, CHANNEL_FILES[channel], channel_notes)
+        if channel not in dormant:
+            notes.extend(channel_notes)
+        if cfg is None:
+            continue
+        found_guests, found_trunks, general_users = _channel_entries(channel, cfg)
+        for entry in found_guests + found_trunks:
+            entry["latent"] = dormant.get(channel) or entry["latent"]
+        for entry in found_guests:
+            entry["latent"] = entry["latent"] or dormant.get(GUEST_KINDS[channel])
+        guests.extend(found_guests)
+        trunks.extend(found_trunks)
+        sip_general_users.extend(general_users)
     return guests, trunks, notes, sip_general_users
 
 
 # --- audit ----------------------------------------------------------------------------------
 
-def _finding(control, ext, message, chain=None, context=None):
-    return dict(control=control, context=ext.context if ext is not None else context,
-                extension=ext.pattern if ext is not None else None,
-                file=ext.path if ext is not None else None,
-                line=ext.line if ext is not None else None,
-                message=message, chain=list(chain or []))
+LATENT = "Latent, not reachable now: "
+
+
+def _finding(control, ext, message, chain=None, latent=False):
+    return dict(control=control, context=ext.context, extension=ext.pattern, file=ext.path,
+                line=ext.line, message=(LATENT + message) if latent else message,
+                chain=list(chain or []), latent=latent)
 
 
 def _chain_text(chain):
@@ -618,63 +693,121 @@ def _disa(ext, min_length):
     return None
 
 
-def audit_dialplan(plan, guests, trunks, international=None, premium=None, require_pin=False,
-                   disa_min_length=8):
-    """Findings of PBX-DP-001, PBX-DP-002, PBX-DP-003 and PBX-VM-006 (lists of dicts)."""
-    international = pattern_prefixes(international or DEFAULT_INTERNATIONAL)
-    premium = pattern_prefixes(premium or DEFAULT_PREMIUM)
-    findings = []
-    guest_chains = reachable(plan, guests)
-    trunk_chains = reachable(plan, trunks)
-    outside = dict(trunk_chains)
-    outside.update(guest_chains)          # the guest chain is the one worth showing
+def _reach_findings(plan, guest_chains, outside, toll, latent=False):
+    """PBX-DP-001 (dangerous applications in the contexts of ``guest_chains``), PBX-VM-006 and
+    the reach findings of PBX-DP-002 (in the contexts of ``outside``: ``{context: (origin,
+    chain)}``, origin ``guest`` or ``trunk``), in file order.
 
+    :param toll: ``toll(pattern, priorities)``: the kind of toll route an extension is, or None.
+    """
+    findings = []
     for name, context in plan.contexts.items():
+        guest_chain = guest_chains.get(name)
+        origin, chain = outside.get(name, (None, None))
+        if guest_chain is None and chain is None:
+            continue
         for pattern, priorities in context.by_pattern().items():
-            kind = toll_kind(pattern, priorities, international, premium)
             for ext in priorities:
-                app = ext.app_key
-                if name in guest_chains and app in DANGEROUS_APPS:
+                if guest_chain is not None and ext.app_key in DANGEROUS_APPS:
                     findings.append(_finding(
                         "PBX-DP-001", ext,
                         "%s reachable by unauthenticated callers: %s -> %s,%s %s()"
-                        % (ext.app, _chain_text(guest_chains[name]), pattern, ext.priority,
-                           ext.app), guest_chains[name]))
-                if app == "voicemailmain" and name in outside:
-                    options = split_args(ext.args)[1] if len(split_args(ext.args)) > 1 else ""
-                    no_pin = "s" in options.replace("${", "")
+                        % (ext.app, _chain_text(guest_chain), pattern, ext.priority, ext.app),
+                        guest_chain, latent))
+                if chain is not None and ext.app_key == "voicemailmain":
+                    args = split_args(ext.args)
+                    no_pin = len(args) > 1 and "s" in args[1].replace("${", "")
                     findings.append(_finding(
-                        "PBX-VM-006", ext,
-                        "VoiceMailMain%s reachable from a %s context: %s"
-                        % (" with the s option (no PIN asked)" if no_pin else "",
-                           "guest" if name in guest_chains else "trunk",
-                           _chain_text(outside[name])), outside[name]))
-                if app == "disa":
-                    problem = _disa(ext, disa_min_length)
-                    if problem:
-                        findings.append(_finding("PBX-DP-003", ext, problem,
-                                                 outside.get(name)))
-            if kind is None:
-                continue
-            first = priorities[0]
-            if name in outside:
+                        "PBX-VM-006", ext, "VoiceMailMain%s reachable from a %s context: %s"
+                        % (" with the s option (no PIN asked)" if no_pin else "", origin,
+                           _chain_text(chain)), chain, latent))
+            kind = toll(pattern, priorities) if chain is not None else None
+            if kind is not None:
                 findings.append(_finding(
-                    "PBX-DP-002", first,
-                    "%s route %s reachable from a %s context: %s"
-                    % (kind, pattern, "guest" if name in guest_chains else "trunk",
-                       _chain_text(outside[name])), outside[name]))
-            if require_pin:
-                seen_pin = False
-                for ext in priorities:
-                    if ext.app_key in PIN_APPS:
-                        seen_pin = True
-                    if ext.app_key in DIAL_APPS + ("goto", "gosub", "macro") and not seen_pin:
-                        findings.append(_finding(
-                            "PBX-DP-002", ext,
-                            "%s route %s runs %s without Authenticate() before it"
-                            % (kind, pattern, ext.app)))
-                        break
-    return findings, guest_chains, trunk_chains
+                    "PBX-DP-002", priorities[0], "%s route %s reachable from a %s context: %s"
+                    % (kind, pattern, origin, _chain_text(chain)), chain, latent))
+    return findings
+
+
+def _outside(guest_chains, trunk_chains):
+    """``{context: (origin, chain)}`` of guest and trunk reach; the guest chain is the one worth
+    showing where both reach."""
+    outside = dict((name, ("trunk", chain)) for name, chain in trunk_chains.items())
+    outside.update((name, ("guest", chain)) for name, chain in guest_chains.items())
+    return outside
+
+
+def _policy_findings(plan, outside, toll, require_pin, disa_min_length):
+    """PBX-DP-003 (weak DISA anywhere) and, with ``require_pin``, PBX-DP-002 toll routes that
+    dial before ``Authenticate()``."""
+    findings = []
+    for name, context in plan.contexts.items():
+        for pattern, priorities in context.by_pattern().items():
+            for ext in priorities:
+                problem = _disa(ext, disa_min_length) if ext.app_key == "disa" else None
+                if problem:
+                    findings.append(_finding("PBX-DP-003", ext, problem, outside.get(name)))
+            kind = toll(pattern, priorities) if require_pin else None
+            if kind is not None:
+                findings.extend(_unauthenticated_dial(kind, pattern, priorities))
+    return findings
+
+
+def _unauthenticated_dial(kind, pattern, priorities):
+    """The first priority of a toll route that dials (or jumps) before any PIN is asked."""
+    for ext in priorities:
+        if ext.app_key in PIN_APPS:
+            return []
+        if ext.app_key in DIAL_APPS + ("goto", "gosub", "macro"):
+            return [_finding("PBX-DP-002", ext, "%s route %s runs %s without Authenticate() "
+                             "before it" % (kind, pattern, ext.app))]
+    return []
+
+
+def _open_entries(entries):
+    return [entry for entry in entries if not entry.get("latent")]
+
+
+def _latent_entries(entries):
+    """Latent entry points, their reason in the first step of every chain they start."""
+    return [dict(entry, source="%s; %s" % (entry["source"], entry["latent"]))
+            for entry in entries if entry.get("latent")]
+
+
+def _without(chains, seen):
+    return dict((name, chain) for name, chain in chains.items() if name not in seen)
+
+
+def audit_dialplan(plan, guests, trunks, international=None, premium=None, require_pin=False,
+                   disa_min_length=8):
+    """Findings of PBX-DP-001, PBX-DP-002, PBX-DP-003 and PBX-VM-006, and the reach behind them.
+
+    Entry points with a ``latent`` reason (see :func:`entry_points`) take no call now: what only
+    they reach gives findings with ``latent`` true, their message starting with "Latent, not
+    reachable now" (and their chain's first step saying what would open them).
+
+    :returns: ``(findings, reach)``: findings are dicts (``control``, ``context``, ``extension``,
+        ``file``, ``line``, ``message``, ``chain``, ``latent``); reach is ``{"guest", "trunk",
+        "latent_guest", "latent_trunk"}``, each ``{context: chain}`` (a latent chain only for a
+        context no open entry point reaches).
+    """
+    international = pattern_prefixes(international or DEFAULT_INTERNATIONAL)
+    premium = pattern_prefixes(premium or DEFAULT_PREMIUM)
+
+    def toll(pattern, priorities):
+        return toll_kind(pattern, priorities, international, premium)
+
+    reach = dict(guest=reachable(plan, _open_entries(guests)),
+                 trunk=reachable(plan, _open_entries(trunks)))
+    outside = _outside(reach["guest"], reach["trunk"])
+    reach["latent_guest"] = _without(reachable(plan, _latent_entries(guests)), reach["guest"])
+    reach["latent_trunk"] = _without(reachable(plan, _latent_entries(trunks)), outside)
+    latent_outside = _without(_outside(reach["latent_guest"], reach["latent_trunk"]), outside)
+    findings = _reach_findings(plan, reach["guest"], outside, toll)
+    findings += _reach_findings(plan, reach["latent_guest"], latent_outside, toll, latent=True)
+    chains = dict((name, chain) for name, (dummy, chain) in outside.items())
+    findings += _policy_findings(plan, chains, toll, require_pin, disa_min_length)
+    return findings, reach
 
 
 def running_uid(proc="/proc", name="asterisk"):
@@ -697,6 +830,12 @@ def running_uid(proc="/proc", name="asterisk"):
     return None
 
 
+def _conf_finding(path, line, message):
+    """A PBX-DP-004 finding (asterisk.conf, or how Asterisk is run)."""
+    return dict(control="PBX-DP-004", context=None, extension=None, file=path, line=line,
+                message=message, chain=[], latent=False)
+
+
 def audit_asterisk_conf(config_dir, runuser_from_service=None, proc="/proc", load=None):
     """PBX-DP-004 findings and the evidence used (``(findings, evidence)``).
 
@@ -707,50 +846,40 @@ def audit_asterisk_conf(config_dir, runuser_from_service=None, proc="/proc", loa
     path = os.path.join(config_dir, "asterisk.conf")
     cfg = (load or functools.partial(read_config, config_dir))("asterisk.conf")
     if cfg is None:
-        return [dict(control="PBX-DP-004", context=None, extension=None, file=path, line=None,
-                     message="asterisk.conf not found: cannot judge", chain=[])], evidence
+        return [_conf_finding(path, None, "asterisk.conf not found: cannot judge")], evidence
     options = cfg.first("options")
     get = options.get if options is not None else (lambda _name: None)
     danger = get("live_dangerously")
     evidence["live_dangerously"] = str(danger) if danger is not None else None
     if ast_true(danger):
-        findings.append(dict(control="PBX-DP-004", context=None, extension=None,
-                             file=danger.path, line=danger.line,
-                             message="[options] live_dangerously is true: dialplan functions "
-                                     "like SHELL() may be run from AMI/ARI", chain=[]))
+        findings.append(_conf_finding(danger.path, danger.line, "[options] live_dangerously is "
+                                      "true: dialplan functions like SHELL() may be run from "
+                                      "AMI/ARI"))
     runuser, rungroup = get("runuser"), get("rungroup")
     evidence["runuser"] = str(runuser) if runuser else None
     evidence["rungroup"] = str(rungroup) if rungroup else None
     if rungroup is not None and str(rungroup) in ("root", "0"):
-        findings.append(dict(control="PBX-DP-004", context=None, extension=None,
-                             file=rungroup.path, line=rungroup.line,
-                             message="[options] rungroup is root", chain=[]))
+        findings.append(_conf_finding(rungroup.path, rungroup.line, "[options] rungroup is root"))
     if runuser:
         if str(runuser) in ("root", "0"):
-            findings.append(dict(control="PBX-DP-004", context=None, extension=None,
-                                 file=runuser.path, line=runuser.line,
-                                 message="[options] runuser is root", chain=[]))
+            findings.append(_conf_finding(runuser.path, runuser.line, "[options] runuser is root"))
         evidence["runuser_source"] = "asterisk.conf"
         return findings, evidence
     if runuser_from_service:
         evidence["runuser_source"] = "runuser_from_service"
         if runuser_from_service in ("root", "0"):
-            findings.append(dict(control="PBX-DP-004", context=None, extension=None, file=path,
-                                 line=None, message="the service runs Asterisk as root",
-                                 chain=[]))
+            findings.append(_conf_finding(path, None, "the service runs Asterisk as root"))
         return findings, evidence
     found = running_uid(proc)
     if found is not None:
         evidence["runuser_source"] = "running process %d uid %d" % found
         if found[1] == 0:
-            findings.append(dict(control="PBX-DP-004", context=None, extension=None, file=path,
-                                 line=None, message="runuser unset and the running Asterisk "
-                                 "(pid %d) runs as root" % found[0], chain=[]))
+            findings.append(_conf_finding(path, None, "runuser unset and the running Asterisk "
+                                          "(pid %d) runs as root" % found[0]))
         return findings, evidence
     evidence["runuser_source"] = None
-    findings.append(dict(control="PBX-DP-004", context=None, extension=None, file=path,
-                         line=None, message="[options] runuser unset (Asterisk then runs as "
-                         "root unless started with -U) and no running Asterisk to check; set "
-                         "runuser or tell the audit the service's user (runuser_from_service)",
-                         chain=[]))
+    findings.append(_conf_finding(path, None, "[options] runuser unset (Asterisk then runs as "
+                                  "root unless started with -U) and no running Asterisk to "
+                                  "check; set runuser or tell the audit the service's user "
+                                  "(runuser_from_service)"))
     return findings, evidence

@@ -4,8 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Dialplan controls PBX-DP-001..004 and PBX-VM-006 through ``astconf_dialplan`` (the same
-reachability and toll-route analysis the dialplan role enforces with), for the channel drivers
-that are loaded only."""
+reachability and toll-route analysis the dialplan role enforces with).  Entry points of channel
+drivers that are not loaded, and the PJSIP anonymous endpoint without its identifier module, are
+latent: what only they reach is reported as latent findings, which do not fail a control."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan 
     load_dialplan,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_pjsip import (
+    ANONYMOUS_IDENTIFIER,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
     finding,
@@ -27,14 +31,27 @@ CONTROLS = ("PBX-DP-001", "PBX-DP-002", "PBX-DP-003", "PBX-VM-006")
 NO_PROCESSES = "/nonexistent/proc"      # live=false: the running Asterisk is not looked at
 
 
-def loaded_channels(host):
-    return tuple(channel for channel in CHANNELS if host.channel_loaded(channel))
+def _not_loaded(host, modules):
+    """Why entry points behind ``modules`` are latent, or None when they are all loaded."""
+    if host.loaded(*modules):
+        return None
+    name = "/".join(modules)
+    return "reachable if %s is loaded: %s" % (name, host.not_loaded_reason(name))
+
+
+def dormant(host):
+    """``{channel or guest kind: reason}`` of what Asterisk does not load (see
+    :func:`entry_points`)."""
+    reasons = dict((channel, _not_loaded(host, modules)) for channel, modules in CHANNELS.items())
+    reasons["pjsip_anonymous"] = _not_loaded(host, (ANONYMOUS_IDENTIFIER,))
+    return dict((name, reason) for name, reason in reasons.items() if reason)
 
 
 def entries(host):
-    """``(guests, trunks, notes, sip_general_users)`` of the loaded channel drivers."""
+    """``(guests, trunks, notes, sip_general_users)`` of every channel driver's configuration;
+    those Asterisk does not load are latent (``latent`` holds why)."""
     return host.remember("entry_points", lambda: entry_points(
-        host.config_dir, loaded_channels(host), load=host.config))
+        host.config_dir, tuple(CHANNELS), load=host.config, dormant=dormant(host)))
 
 
 def asterisk_conf(host):
@@ -47,7 +64,7 @@ def _as_finding(item):
     obj = item["context"]
     if item.get("extension"):
         obj = "%s,%s" % (obj, item["extension"])
-    return finding(item["file"], item["line"], obj, item["message"])
+    return finding(item["file"], item["line"], obj, item["message"], item.get("latent", False))
 
 
 def audit_conf(host):
@@ -65,7 +82,7 @@ def audit(host, options):
     plan = load_dialplan(extensions, host.config_dir)
     guests, trunks, notes, dummy = entries(host)
     policy = options.policy
-    found, dummy_guest, dummy_trunk = audit_dialplan(
+    found, dummy_reach = audit_dialplan(
         plan, guests, trunks, policy["international_patterns"], policy["premium_patterns"],
         policy["require_pin"], policy["disa_min_length"])
     result = {}
@@ -76,5 +93,5 @@ def audit(host, options):
         result["PBX-VM-006"] = Outcome.not_applicable(host.not_loaded_reason("app_voicemail"))
     unresolved = [finding(n["file"], n["line"], n["context"], n["message"]) for n in notes]
     if unresolved and result["PBX-DP-001"].status == "pass":
-        result["PBX-DP-001"] = Outcome.manual(unresolved)
+        result["PBX-DP-001"] = Outcome.manual(unresolved + result["PBX-DP-001"].findings)
     return result

@@ -7,7 +7,11 @@
 module result: operator choices (controls, skip, waivers, attestations) applied, one entry per
 catalogue control, counts per status and the compliance verdict.
 
-A finding names a file, a line and an object; its message never holds a secret or a PIN."""
+A finding names a file, a line and an object; its message never holds a secret or a PIN.  A
+latent finding is information, not a failure: something Asterisk does not run now (reach through
+guests that are refused, a module that is not loaded) would be open if that changed.  It never
+fails a control, and an object waiver need not cover it.  The module result keeps the four keys
+of a finding: a latent one says so at the start of its message ("Latent, not reachable now")."""
 
 from __future__ import annotations
 
@@ -19,9 +23,23 @@ STATUSES = ("pass", "fail", "not_applicable", "waived", "manual", "error")
 WAIVABLE = ("fail", "manual", "error")
 
 
-def finding(file, line, obj, message):
-    """A finding dict (``file`` and ``line`` may be None when no line is to blame)."""
-    return dict(file=file, line=line, object=obj, message=message)
+def finding(file, line, obj, message, latent=False):
+    """A finding dict (``file`` and ``line`` may be None when no line is to blame); a latent one
+    is marked ``latent`` until :func:`apply_choices` writes the result."""
+    item = dict(file=file, line=line, object=obj, message=message)
+    if latent:
+        item["latent"] = True
+    return item
+
+
+def is_open(item):
+    """Whether a finding counts against its control (it is not latent)."""
+    return not item.get("latent")
+
+
+def _published(item):
+    """A finding as the module result has it: without the ``latent`` mark."""
+    return dict((key, value) for key, value in item.items() if key != "latent")
 
 
 class Outcome:
@@ -37,8 +55,8 @@ class Outcome:
 
     @classmethod
     def judged(cls, findings):
-        """``fail`` with the findings, ``pass`` when there are none."""
-        return cls("fail" if findings else "pass", findings)
+        """``fail`` with the findings, ``pass`` when there are none but latent ones."""
+        return cls("fail" if any(is_open(item) for item in findings) else "pass", findings)
 
     @classmethod
     def not_applicable(cls, why, file=None):
@@ -58,7 +76,7 @@ class Outcome:
 
 def _entry(control, outcome):
     return dict(id=control.id, title=control.title, severity=control.severity,
-                status=outcome.status, findings=outcome.findings,
+                status=outcome.status, findings=[_published(item) for item in outcome.findings],
                 remediation=control.remediation)
 
 
@@ -73,7 +91,7 @@ def waive_objects(outcome, reasons):
         if reason:
             item = dict(item, message="%s (waived for %s: %s)" % (item["message"],
                                                                   item["object"], reason))
-        else:
+        elif is_open(item):
             open_findings += 1
         findings.append(item)
     return Outcome("waived" if findings and not open_findings else outcome.status, findings)

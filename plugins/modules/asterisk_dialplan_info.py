@@ -16,11 +16,15 @@ description:
     C([ctx](+)), templates), with its contexts, extensions (C(exten =>), C(same =>), C(n(label)),
     hints) and C(include =>) edges (a time-limited include is still an edge).
   - Finds the B(unauthenticated entry points) - the chan_sip C([general] context) (default
-    C(default); always judged, whatever C(allowguest) says, because it is where guests land the
-    day C(allowguest) is on and where peers without their own C(context) go), the C(context) of
-    the PJSIP C(anonymous) endpoint, the C(context) of IAX2 users without C(secret)/C(inkeys) -
-    and the B(trunk contexts) (chan_sip peers with C(insecure=), PJSIP endpoints with a
-    C(type=identify) section).
+    C(default)), the C(context) of the PJSIP C(anonymous) endpoint, the C(context) of IAX2 users
+    without C(secret)/C(inkeys) - and the B(trunk contexts) (chan_sip peers with C(insecure=),
+    PJSIP endpoints with a C(type=identify) section).
+  - An entry point Asterisk takes no call through now is B(latent), not open - the chan_sip
+    C([general] context) with C(allowguest=no) and C(autocreatepeer) off, or one that
+    O(closed_entry_points) names. What only latent entry points reach is reported apart, in
+    RV(latent_findings) ("Latent, not reachable now", with what would open it, such as
+    "reachable if guests are allowed again"); it never fails a control. A C(insecure=invite)
+    peer without its own C(context) still reaches the C([general] context) as a trunk.
   - Follows C(include =>) and the applications that jump with a B(literal) context name
     (C(Goto), C(GotoIf), C(GotoIfTime), C(Gosub), C(GosubIf), C(Macro), C(DISA), C(Local/x@ctx)
     channels). A jump whose context is a variable is not followed (it cannot be resolved from
@@ -56,11 +60,12 @@ options:
     default: [sip, pjsip, iax2]
   closed_entry_points:
     description:
-      - Unauthenticated entry points that the same run closes before Asterisk reloads, left out
-        of the judgement so that a check mode run predicts the real one.
-      - V(sip_guest) the chan_sip C([general] context) (replaced by a context that hangs up),
-        V(pjsip_anonymous) the PJSIP C(anonymous) endpoint (removed, its identifier not
-        loaded), V(iax2_guests) IAX2 users without a secret (removed).
+      - Unauthenticated entry points that the same run closes before Asterisk reloads, judged
+        latent so that a check mode run predicts the real one.
+      - V(sip_guest) chan_sip guest calls (C(allowguest=no) and C(autocreatepeer=no) set, or the
+        C([general] context) replaced by a context that hangs up), V(pjsip_anonymous) the PJSIP
+        C(anonymous) endpoint (removed, its identifier not loaded), V(iax2_guests) IAX2 users
+        without a secret (removed).
       - The P(pbxsec.hardening.dialplan#role) role passes those the P(pbxsec.hardening.sip#role)
         role and its own guest context fix close in the same play.
     type: list
@@ -149,7 +154,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 findings:
-  description: Every finding, in control order.
+  description: Every finding that fails its control, in control order (latent ones are in RV(latent_findings)).
   returned: always
   type: list
   elements: dict
@@ -184,13 +189,42 @@ findings:
       description: The steps from the entry point to the context (empty when not a reachability finding).
       type: list
       elements: str
+    latent:
+      description: Whether only latent entry points reach it (always false here, true in RV(latent_findings)).
+      type: bool
+latent_findings:
+  description:
+    - Reach that Asterisk does not give now, same form as RV(findings); the message starts with
+      "Latent, not reachable now" and the first step of the chain says what would open it.
+    - Information for the operator; it does not fail a control.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - control: PBX-DP-001
+      context: demo
+      extension: "600"
+      message: >-
+        Latent, not reachable now: Dial reachable by unauthenticated callers: [public] (chan_sip
+        guest context, /etc/asterisk/sip.conf:126, allowguest=no (/etc/asterisk/sip.conf:260),
+        autocreatepeer off; reachable if guests are allowed again) -> include demo ...
+      latent: true
 controls:
-  description: Control ID to C(status) (C(pass), C(fail), C(skipped), C(error)) and C(findings) (count).
+  description: Control ID to C(status) (C(pass), C(fail), C(skipped), C(error)) and C(findings) (count of RV(findings)).
   returned: always
   type: dict
   sample: {"PBX-DP-001": {"status": "fail", "findings": 3}}
 entry_points:
-  description: Unauthenticated entry points found (context, channel, object, source, and C(exists) in the dialplan).
+  description: >-
+    Open unauthenticated entry points (context, channel, object, source, C(latent) null, and
+    C(exists) in the dialplan).
+  returned: always
+  type: list
+  elements: dict
+latent_entry_points:
+  description: >-
+    Entry points Asterisk takes no call through now, same form as RV(entry_points), with
+    C(latent) saying why and what would open them.
   returned: always
   type: list
   elements: dict
@@ -200,10 +234,14 @@ trunk_contexts:
   type: list
   elements: dict
 reachable:
-  description: Context name to the chain that reaches it, from guests (C(guest)) and trunks (C(trunk)).
+  description: >-
+    Context name to the chain that reaches it, from open guests (C(guest)) and trunks
+    (C(trunk)), and, for contexts only latent entry points reach, from those (C(latent_guest),
+    C(latent_trunk)).
   returned: always
   type: dict
-  sample: {"guest": {"from-internal": ["[public] (...)", "include from-internal (...)"]}, "trunk": {}}
+  sample: {"guest": {"from-internal": ["[public] (...)", "include from-internal (...)"]}, "trunk": {},
+           "latent_guest": {}, "latent_trunk": {}}
 contexts:
   description: Names of the contexts of the dialplan, in order.
   returned: always
@@ -246,10 +284,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 )
 
 
-# The channel whose guest entry points each closed_entry_points choice leaves out (chan_sip has
-# one guest entry point, its [general] context; PJSIP's are anonymous endpoints; IAX2's are
-# users without a secret).
-CLOSED_ENTRY_POINTS = {"sip_guest": "sip", "pjsip_anonymous": "pjsip", "iax2_guests": "iax2"}
+CLOSED_ENTRY_POINTS = ("sip_guest", "pjsip_anonymous", "iax2_guests")
+CLOSED = "reachable if it is opened again: this play closes it (closed_entry_points)"
 
 
 def main():
@@ -278,10 +314,10 @@ def main():
         module.fail_json(msg="%s not found: is config_dir right?" % extensions)
     try:
         plan = load_dialplan(extensions, config_dir)
-        guests, trunks, notes, sip_users = entry_points(config_dir, params["channels"])
-        closed = set(CLOSED_ENTRY_POINTS[name] for name in params["closed_entry_points"])
-        guests = [entry for entry in guests if entry["channel"] not in closed]
-        findings, guest_chains, trunk_chains = audit_dialplan(
+        closed = dict((name, CLOSED) for name in params["closed_entry_points"])
+        guests, trunks, notes, sip_users = entry_points(config_dir, params["channels"],
+                                                        dormant=closed)
+        findings, reach = audit_dialplan(
             plan, guests, trunks, params["international_patterns"], params["premium_patterns"],
             params["require_pin"], params["disa_min_length"])
         conf_findings, evidence = [], {}
@@ -294,6 +330,8 @@ def main():
     wanted = params["controls"]
     findings = [f for f in findings + conf_findings if f["control"] in wanted]
     findings.sort(key=lambda f: CONTROLS.index(f["control"]))
+    latent = [f for f in findings if f.get("latent")]
+    findings = [f for f in findings if not f.get("latent")]
     controls = {}
     for control in CONTROLS:
         count = sum(1 for f in findings if f["control"] == control)
@@ -304,10 +342,12 @@ def main():
     module.exit_json(
         changed=False,
         findings=findings,
+        latent_findings=latent,
         controls=controls,
-        entry_points=guests,
-        trunk_contexts=trunks,
-        reachable=dict(guest=guest_chains, trunk=trunk_chains),
+        entry_points=[entry for entry in guests if not entry["latent"]],
+        latent_entry_points=[entry for entry in guests + trunks if entry["latent"]],
+        trunk_contexts=[entry for entry in trunks if not entry["latent"]],
+        reachable=reach,
         contexts=list(plan.contexts),
         notes=plan.notes + notes,
         sip_general_context_users=sip_users,

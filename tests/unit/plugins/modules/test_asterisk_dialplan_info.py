@@ -94,6 +94,28 @@ def test_pbx_dp_002_and_vm_006_from_the_trunk_after_the_guest_fix(astconf_tree, 
     assert result["entry_points"][0]["exists"] is True
 
 
+def test_pbx_dp_001_allowguest_no_passes_with_latent_reach(astconf_tree, run):
+    """Stock Debian Asterisk 16 after harden: [general] context=public, allowguest=no.  No
+    unauthenticated caller reaches [public]; the dialplan role's checks (which fail on
+    findings) pass, and the reach is reported apart as latent."""
+    sip = SIP.replace("context=public", "context=public\nallowguest=no")
+    root = _tree(astconf_tree, **{"sip.conf": sip})
+    result = run({"config_dir": str(root), "channels": ["sip"]})
+    assert result["controls"]["PBX-DP-001"] == {"status": "pass", "findings": 0}
+    assert [f["control"] for f in result["findings"]] == ["PBX-DP-002", "PBX-VM-006"]  # trunk
+    assert result["entry_points"] == []
+    assert [e["latent"] for e in result["latent_entry_points"]] == \
+        ["reachable if guests are allowed again"]
+    latent = dict(((f["control"], f["extension"]), f) for f in result["latent_findings"])
+    assert sorted(latent) == [("PBX-DP-001", "*98"), ("PBX-DP-001", "8500"), ("PBX-DP-001", "_00."),
+                              ("PBX-VM-006", "8500")]
+    assert latent[("PBX-DP-001", "_00.")]["message"].startswith(
+        "Latent, not reachable now: Dial reachable by unauthenticated callers: [public] (chan_sip "
+        "guest context, %s:2, allowguest=no (%s:3), autocreatepeer off; reachable if guests are "
+        "allowed again)" % (root / "sip.conf", root / "sip.conf"))
+    assert "Never-Shown" not in json.dumps(result)
+
+
 def test_controls_option_skips(astconf_tree, run):
     root = _tree(astconf_tree)
     result = run({"config_dir": str(root), "controls": ["PBX-DP-003"]})
@@ -116,11 +138,17 @@ PJSIP = "[anonymous]\ntype=endpoint\ncontext=public\n"
     (["pjsip_anonymous", "iax2_guests"], ["sip"]),
     (["sip_guest", "pjsip_anonymous", "iax2_guests"], []),
 ])
-def test_closed_entry_points_are_left_out(astconf_tree, run, closed, entries):
+def test_closed_entry_points_are_latent(astconf_tree, run, closed, entries):
     root = _tree(astconf_tree, **{"iax.conf": IAX, "pjsip.conf": PJSIP})
     result = run({"config_dir": str(root), "closed_entry_points": closed})
     assert [entry["channel"] for entry in result["entry_points"]] == entries
+    assert [entry["channel"] for entry in result["latent_entry_points"]] == \
+        [channel for channel in ("sip", "pjsip", "iax2") if channel not in entries]
     dp_001 = [f for f in result["findings"] if f["control"] == "PBX-DP-001"]
     assert bool(dp_001) is bool(entries)
+    # what only closed entry points reach is reported apart, saying why it is not open
+    latent = [f for f in result["latent_findings"] if f["control"] == "PBX-DP-001"]
+    assert bool(latent) is not bool(entries)
+    assert all("this play closes it" in f["message"] and f["latent"] for f in latent)
     # The trunk context is no guest entry point: PBX-DP-002 holds whatever is closed.
     assert [f["extension"] for f in result["findings"] if f["control"] == "PBX-DP-002"] == ["_00."]
