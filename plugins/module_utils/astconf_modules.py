@@ -4,7 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Which Asterisk modules are loaded: asked of the running Asterisk (``module show``), or
-predicted from ``modules.conf`` the way ``main/loader.c`` decides.
+predicted from ``modules.conf`` the way ``main/loader.c`` decides, with the modules of the
+module directory or, where there is none to look at (a configuration backup), those Asterisk
+installs for its version (:data:`INSTALLED_IN`).
 
 Shared by ``asterisk_facts`` and ``pbx_compliance`` (a module cannot import another module's
 code: Ansible ships only ``module_utils`` to the host).
@@ -44,6 +46,31 @@ REQUIRES = {
     "res_pjsip_endpoint_identifier_anonymous": ("res_pjsip",),
     "res_ari": ("res_stasis", "res_websocket_client"),
     "res_websocket_client": ("res_http_websocket", "res_sorcery_config"),
+}
+# The modules the checks depend on and those they need to run (REQUIRES), by the Asterisk major
+# versions that install them: (first, last), None where unbounded. Upstream builds each of them
+# by default and Debian's packages install them (asterisk-modules; app_voicemail comes with
+# asterisk-voicemail on 16, which `asterisk` recommends, and with asterisk-modules on 22). Where
+# unsure, a module counts as installed: a control judged in vain costs a look, a control left
+# unjudged can cost a fraud. The manager (AMI) and the HTTP server are part of the core.
+# Used where the module directory cannot be looked at (a configuration backup): AssumedModules.
+INSTALLED_IN = {
+    "chan_sip": (None, 20),                 # deprecated in 17, removed in 21
+    "chan_iax2": (None, None),
+    "app_voicemail": (None, None),
+    "chan_pjsip": (12, None),
+    "res_pjsip": (12, None),
+    "res_pjsip_session": (12, None),
+    "res_pjsip_pubsub": (12, None),
+    "res_pjsip_endpoint_identifier_anonymous": (12, None),
+    "res_pjproject": (13, None),
+    "res_sorcery_config": (12, None),
+    "res_sorcery_memory": (12, None),
+    "res_sorcery_astdb": (12, None),
+    "res_ari": (12, None),
+    "res_stasis": (12, None),
+    "res_http_websocket": (11, None),
+    "res_websocket_client": (22, None),
 }
 LOAD_OPTIONS = {"load": False, "require": True, "preload": False, "preload-require": True}
 VERSION_RE = re.compile(r"Asterisk\s+(?:certified/)?(?P<full>(?P<version>(?P<major>\d+)(?:\.\d+)*(?:-cert\d+)?)\S*)")
@@ -114,7 +141,112 @@ def module_file(module_dir, resource):
     return os.path.join(module_dir, resource if module_name(resource) != resource else resource + ".so")
 
 
-def loaded_by_config(config_dir, module_dir, errors=None):
+class ModuleDirectory:
+    """The modules installed in a directory, as Asterisk's loader finds them there.
+
+    :param path: the module directory (see :func:`discover_module_dir`).
+    """
+
+    def __init__(self, path):
+        self.path = path
+
+    def listing(self):
+        """The directory's file names, sorted (what ``autoload`` walks).
+
+        :raises OSError: the directory cannot be read."""
+        return sorted(os.listdir(self.path))
+
+    def has(self, resource):
+        return os.path.isfile(module_file(self.path, resource))
+
+    def __str__(self):
+        return self.path
+
+
+class AssumedModules:
+    """The modules an Asterisk version installs, assumed (no module directory to look at).
+
+    The modules of :data:`INSTALLED_IN` are installed when the version is in their range; any
+    other module counts as installed (a ``require`` of it does not stop the prediction).
+
+    :param major: Asterisk's major version, or None when unknown: then every module of the
+        table counts as installed, except chan_sip, which counts only where ``sip_conf`` is true
+        (the tree has a sip.conf).
+    :param sip_conf: whether the tree has a sip.conf.
+    """
+
+    def __init__(self, major, sip_conf):
+        self.major = major
+        if major is None:
+            self.names = frozenset(name for name in INSTALLED_IN if name != "chan_sip" or sip_conf)
+        else:
+            self.names = frozenset(name for name, (first, last) in INSTALLED_IN.items()
+                                   if (first is None or first <= major)
+                                   and (last is None or major <= last))
+
+    def listing(self):
+        return sorted(name + ".so" for name in self.names)
+
+    def has(self, resource):
+        name = module_name(resource)
+        return name in self.names or name not in INSTALLED_IN
+
+    def __str__(self):
+        if self.major is None:
+            return "the modules of an Asterisk of unknown version, chan_sip where sip.conf exists"
+        return "the modules Asterisk %d installs" % self.major
+
+
+def _stop(value, message):
+    """The error of a modules.conf line that keeps Asterisk from starting."""
+    return AsteriskConfigError(value.path, value.line, "%s: Asterisk does not start" % message)
+
+
+def _load_order(modules, installed):
+    """``(entries, noload)`` of the ``[modules]`` category: ``entries`` maps each module's
+    lower-case name to ``[resource, required, Value]`` in Asterisk's load order (autoloaded
+    modules last), ``noload`` holds the noload values.
+
+    :raises AsteriskConfigError: an unknown option, or a module directory ``autoload`` cannot
+        read: Asterisk does not start."""
+    entries = {}
+    noload = []
+    for name, value in modules.items():
+        option = name.lower()
+        if option == "noload":
+            noload.append(value)
+        elif option in LOAD_OPTIONS:
+            entry = entries.setdefault(module_name(value).lower(), [str(value), False, value])
+            entry[1] = entry[1] or LOAD_OPTIONS[option]
+        elif option != "autoload":
+            raise _stop(value, "Unknown configuration option '%s' in [modules]" % name)
+    autoload = modules.get_first("autoload")
+    if ast_true(autoload):
+        try:
+            names = installed.listing()
+        except OSError as exc:
+            raise _stop(autoload, "autoload: unable to open modules directory '%s' (%s)"
+                        % (installed, exc.strerror or exc))
+        for name in names:
+            if len(name) >= 4 and name[-3:].lower() == ".so":
+                entries.setdefault(module_name(name).lower(), [name, False, None])
+    return entries, noload
+
+
+def _without_unmet_requirements(loaded, installed):
+    """``loaded`` less the modules whose installed dependencies (:data:`REQUIRES`) do not load."""
+    loaded = set(loaded)
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(loaded):
+            if any(dep not in loaded and installed.has(dep) for dep in REQUIRES.get(name, ())):
+                loaded.discard(name)
+                changed = True
+    return loaded
+
+
+def predict_loaded(config_dir, installed, errors=None):
     """Predict which modules Asterisk loads at start, as main/loader.c does from modules.conf.
 
     load/require/preload/preload-require lines come first, then (when the FIRST `autoload`
@@ -123,74 +255,49 @@ def loaded_by_config(config_dir, module_dir, errors=None):
     A missing or invalid modules.conf, an unknown option, `noload` of a required module or a
     required module that cannot load stop Asterisk: nothing is loaded then.
 
+    :param installed: the installed modules: a :class:`ModuleDirectory`, or
+        :class:`AssumedModules` when there is no module directory to look at.
     :param errors: list that receives the problems Asterisk starts with anyway (a fatal line in
         an included file drops the rest of that file), when given.
-    :returns: ``(loaded module names, stop)``: ``stop`` says, with file and line, what keeps
-        Asterisk from starting (``loaded`` is then empty), else None.
+    :returns: ``(loaded module names, stop)``: ``stop`` is the :class:`AsteriskConfigError`
+        (file and line) that keeps Asterisk from starting (``loaded`` is then empty), else None.
     """
     path = os.path.join(config_dir, "modules.conf")
     if not os.path.exists(path):
         if os.path.isdir(config_dir):
-            return set(), "%s:0: missing: Asterisk does not start without it" % path
+            return set(), AsteriskConfigError(path, 0, "missing: Asterisk does not start without it")
         return set(), None
     try:
         cfg = load_config(path, config_dir=config_dir)
     except AsteriskConfigError as exc:
-        return set(), "%s (Asterisk does not start with an invalid modules.conf)" % exc
+        return set(), AsteriskConfigError(exc.path, exc.line, "%s (Asterisk does not start with "
+                                          "an invalid modules.conf)" % exc.message)
     if errors is not None:
         errors.extend(str(error) for error in cfg.errors)
     modules = cfg.first("modules")
     if modules is None:
         return set(), None
-
-    order = []          # [resource, required, Value] in Asterisk's load order
-    noload = []
-    for name, value in modules.items():
-        option = name.lower()
-        if option == "noload":
-            noload.append(value)
-        elif option in LOAD_OPTIONS:
-            entry = next((e for e in order if module_name(e[0]).lower() == module_name(value).lower()), None)
-            if entry is None:
-                order.append([str(value), LOAD_OPTIONS[option], value])
-            else:
-                entry[1] = entry[1] or LOAD_OPTIONS[option]
-        elif option != "autoload":
-            return set(), ("%s: Unknown configuration option '%s' in [modules]: Asterisk does "
-                           "not start" % (value.origin, name))
-    autoload = modules.get_first("autoload")
-    if ast_true(autoload):
-        try:
-            names = sorted(os.listdir(module_dir))
-        except OSError as exc:
-            return set(), ("%s: autoload: unable to open modules directory '%s' (%s): Asterisk "
-                           "does not start" % (autoload.origin, module_dir, exc.strerror or exc))
-        known = set(module_name(e[0]).lower() for e in order)
-        for name in names:
-            if len(name) >= 4 and name[-3:].lower() == ".so" and module_name(name).lower() not in known:
-                known.add(module_name(name).lower())
-                order.append([name, False, None])
-    for value in noload:
-        for entry in [e for e in order if module_name(e[0]).lower() == module_name(value).lower()]:
-            if entry[1]:
-                return set(), ("%s: %s is configured with 'require' and 'noload': Asterisk "
-                               "does not start" % (value.origin, value))
-            order.remove(entry)
-
-    loaded = set(module_name(e[0]) for e in order if os.path.isfile(module_file(module_dir, e[0])))
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(loaded):
-            if any(dep not in loaded and os.path.isfile(os.path.join(module_dir, dep + ".so"))
-                   for dep in REQUIRES.get(name, ())):
-                loaded.discard(name)
-                changed = True
-    for resource, required, value in order:
-        if required and module_name(resource) not in loaded:
-            return set(), ("%s: required module %s cannot load from %s: Asterisk does not start"
-                           % (value.origin, resource, module_dir))
+    try:
+        entries, noload = _load_order(modules, installed)
+        for value in noload:
+            entry = entries.pop(module_name(value).lower(), None)
+            if entry is not None and entry[1]:
+                raise _stop(value, "%s is configured with 'require' and 'noload'" % value)
+        loaded = _without_unmet_requirements(
+            (module_name(e[0]) for e in entries.values() if installed.has(e[0])), installed)
+        for resource, required, value in entries.values():
+            if required and module_name(resource) not in loaded:
+                raise _stop(value, "required module %s cannot load from %s" % (resource, installed))
+    except AsteriskConfigError as exc:
+        return set(), exc
     return loaded, None
+
+
+def loaded_by_config(config_dir, module_dir, errors=None):
+    """:func:`predict_loaded` with the modules of ``module_dir``; ``stop`` as its text
+    (``"path:line: message"``), for facts that are plain data."""
+    loaded, stop = predict_loaded(config_dir, ModuleDirectory(module_dir), errors)
+    return loaded, str(stop) if stop is not None else None
 
 
 def running_modules(module_show):

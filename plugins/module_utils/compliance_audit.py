@@ -7,7 +7,8 @@
 only when one of its controls is wanted), and the module result.
 
 A tree Asterisk would refuse makes the controls that need it ``error`` (naming file and line);
-the other controls are still judged."""
+the other controls are still judged.  Where the loaded modules rest on an assumption (no module
+directory to look at), each control judged with them carries a finding that says so."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
     apply_choices,
+    finding,
     summarize,
 )
 
@@ -110,24 +112,42 @@ def _wanted(controls, only, skip):
 
 
 def run_checks(host, options, only=(), skip=()):
-    """``{control ID: Outcome}`` of every wanted area (the others are left out)."""
+    """``({control ID: Outcome}, IDs judged with the loaded modules)`` of every wanted area (the
+    others are left out)."""
     outcomes = dict(NOT_ON_A_LIVE_HOST)
+    with_modules = set()
     for controls, check in AREAS:
         if not _wanted(controls, only, skip):
             continue
+        asked = host.modules_asked
         try:
             outcomes.update(check(host, options))
         except (AsteriskConfigError, OSError) as exc:
             outcomes.update((control, Outcome.error(exc)) for control in controls)
-    return outcomes
+        if host.modules_asked != asked:
+            with_modules.update(controls)
+    return outcomes, with_modules
+
+
+def _say_modules_assumed(entries, with_modules, host, only, skip):
+    """Add to each entry judged with assumed modules a finding that says so, and from what."""
+    if host.module_assumption is None:
+        return
+    note = finding(host.path("modules.conf"), None, None,
+                   "module set assumed: loaded modules predicted from modules.conf and %s"
+                   % host.module_assumption)
+    for entry in entries:
+        if entry["id"] in with_modules and _wanted((entry["id"],), only, skip):
+            entry["findings"] = entry["findings"] + [note]
 
 
 def audit(host, options, only=(), skip=(), waivers=None, attest=None, object_waivers=None):
     """The module result (without ``changed``): ``controls``, ``summary``, ``compliant``,
     ``freepbx``.  On a FreePBX host each remediation names the GUI setting or the custom file
     that fixes the control (never a generated file)."""
-    outcomes = run_checks(host, options, only, skip)
+    outcomes, with_modules = run_checks(host, options, only, skip)
     entries = apply_choices(outcomes, only, skip, waivers, attest, object_waivers)
+    _say_modules_assumed(entries, with_modules, host, only, skip)
     freepbx = host.freepbx
     if freepbx is not None:
         for entry in entries:
@@ -135,5 +155,6 @@ def audit(host, options, only=(), skip=(), waivers=None, attest=None, object_wai
                                                                   entry["remediation"])
     counts, compliant = summarize(entries)
     return dict(controls=entries, summary=counts, compliant=compliant,
-                module_source=host.module_source, live=host.live,
+                module_source=host.module_source, module_assumption=host.module_assumption,
+                live=host.live,
                 freepbx=freepbx.as_dict() if freepbx is not None else None)

@@ -68,9 +68,13 @@ def _as_finding(item):
 
 
 def audit_conf(host):
-    """PBX-DP-004."""
-    findings, dummy = asterisk_conf(host)
-    return Outcome.judged([_as_finding(item) for item in findings])
+    """PBX-DP-004; ``manual`` when the runuser is the only question and nothing answers it
+    (unset in asterisk.conf and no running Asterisk to look at, as in a backup)."""
+    findings, evidence = asterisk_conf(host)
+    outcome = Outcome.judged([_as_finding(item) for item in findings])
+    if len(findings) == 1 and evidence.get("runuser_source", "") is None:
+        return Outcome.manual(outcome.findings)
+    return outcome
 
 
 def audit(host, options):

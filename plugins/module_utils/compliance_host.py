@@ -7,7 +7,10 @@
 configuration files (through the config engine), the running Asterisk's answers, the loaded
 modules (live, or predicted from modules.conf) and the Asterisk version.
 
-``live=False`` judges the files alone: no command is run and no process is looked at."""
+``live=False`` judges the files alone: no command is run and no process is looked at.  Where the
+module directory is not there (a configuration backup on the controller), or the operator named
+the Asterisk version the files come from, the installed modules are those that version installs
+(assumed, and every judgement that rests on them says so)."""
 
 from __future__ import annotations
 
@@ -18,9 +21,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
+    AssumedModules,
+    ModuleDirectory,
     discover_module_dir,
     installed_version,
-    loaded_by_config,
+    predict_loaded,
     running_modules,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
@@ -45,17 +50,23 @@ class Host:
     :param module: the AnsibleModule (runs commands, finds binaries).
     :param config_dir: Asterisk's configuration directory.
     :param live: whether the running Asterisk, nftables and fail2ban may be asked.
+    :param asterisk_version: major version of the Asterisk the files are for, when the operator
+        names it: the modules that version installs are assumed instead of reading a module
+        directory, and it is the version the checks go by.
     """
 
-    def __init__(self, module, config_dir, live):
+    def __init__(self, module, config_dir, live, asterisk_version=None):
         self.module = module
         self.config_dir = config_dir
         self.live = live
+        self.asterisk_version = asterisk_version
         self._configs = {}
         self._memo = {}
         self._cli = {}
         self._modules = None
         self.module_source = None
+        self.module_assumption = None
+        self.modules_asked = 0
         self._modules_stop = None
 
     def path(self, name):
@@ -120,32 +131,54 @@ class Host:
             self._cli[command] = ask(control_socket(self.asterisk_conf), command)
         return self._cli[command]
 
+    def installed_modules(self):
+        """``(installed modules, assumption)``: the module directory, or the modules assumed
+        (:class:`AssumedModules`) with the sentence that says so and from what (else None)."""
+        if self.asterisk_version is not None:
+            assumed = AssumedModules(self.asterisk_version, sip_conf=True)
+            return assumed, "%s (from asterisk_version %d)" % (assumed, self.asterisk_version)
+        module_dir = discover_module_dir(self.asterisk_conf)
+        if os.path.isdir(module_dir):
+            return ModuleDirectory(module_dir), None
+        assumed = AssumedModules(None, sip_conf=os.path.exists(self.path("sip.conf")))
+        return assumed, "%s (no module directory %s here, no asterisk_version given)" % (
+            assumed, module_dir)
+
     @property
     def loaded_modules(self):
-        """Names of the loaded modules; ``module_source`` says whether asked or predicted."""
+        """Names of the loaded modules; ``module_source`` says whether asked (``live``),
+        predicted from modules.conf and the module directory (``modules.conf``) or from
+        modules.conf and the modules assumed (``assumed``, ``module_assumption`` says which)."""
         if self._modules is None:
             running = running_modules(self.cli("module show"))
             if running is not None:
                 self._modules, self.module_source = running, "live"
             else:
-                module_dir = discover_module_dir(self.asterisk_conf)
-                self._modules, self._modules_stop = loaded_by_config(self.config_dir, module_dir)
-                self.module_source = "modules.conf"
+                installed, self.module_assumption = self.installed_modules()
+                self._modules, self._modules_stop = predict_loaded(self.config_dir, installed)
+                self.module_source = "modules.conf" if self.module_assumption is None else "assumed"
         return self._modules
 
     def loaded(self, *names):
-        return all(name in self.loaded_modules for name in names)
+        """Whether all of ``names`` are loaded.
+
+        :raises AsteriskConfigError: the prediction found that Asterisk does not start (a
+            missing or refused modules.conf...): nothing that needs a module can be judged."""
+        self.modules_asked += 1
+        loaded = self.loaded_modules
+        if self._modules_stop is not None:
+            raise self._modules_stop
+        return all(name in loaded for name in names)
 
     def channel_loaded(self, channel):
         return self.loaded(*CHANNELS[channel])
 
     def not_loaded_reason(self, what):
-        """Why ``what`` is not loaded; when predicted from modules.conf, with what keeps
-        Asterisk from starting, if something does (a missing or refused modules.conf...)."""
+        """Why ``what`` is not loaded: asked, predicted, or predicted with assumed modules."""
         if self.module_source == "live":
             source = "asked of the running Asterisk"
-        elif self._modules_stop:
-            source = "predicted from modules.conf: %s" % self._modules_stop
+        elif self.module_assumption is not None:
+            source = "predicted from modules.conf and %s, assumed" % self.module_assumption
         else:
             source = "predicted from modules.conf"
         return "%s is not loaded (%s)" % (what, source)
@@ -171,7 +204,10 @@ class Host:
 
     @property
     def version_major(self):
-        """Major version of the installed Asterisk (``asterisk -V``), or None."""
+        """The Asterisk major version the operator named, else the installed Asterisk's
+        (``asterisk -V``), or None."""
+        if self.asterisk_version is not None:
+            return self.asterisk_version
         return self.remember("version_major", lambda: installed_version(self.module)[3])
 
 

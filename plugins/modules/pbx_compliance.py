@@ -16,7 +16,15 @@ description:
   - Effective values are judged by Asterisk's rules through the collection's config engine
     (templates, C((+)), C(#include)/C(#tryinclude), C(ast_true()) booleans, defaults when an
     option is absent). Controls of a channel driver are C(not_applicable) where it is not loaded
-    (asked of the running Asterisk, or predicted from C(modules.conf)).
+    (asked of the running Asterisk, or predicted from C(modules.conf) and the module directory).
+  - Where there is no module directory to look at (a configuration backup on a machine without
+    Asterisk), or O(asterisk_version) is given, the prediction takes the modules that Asterisk
+    version installs (chan_sip up to 20, removed in 21; PJSIP, IAX2, app_voicemail and ARI in
+    every version); with no version, every such module, and chan_sip where C(sip.conf) exists.
+    Each control judged that way carries a finding saying the module set was assumed, and from
+    what.
+  - A tree Asterisk cannot start with (C(modules.conf) missing or refused, a C(require)d module
+    that cannot load) makes the controls that depend on loaded modules C(error), naming the file.
   - PBX-NET-001..004 are judged on the live nftables ruleset by sending probe packets through it
     (C(nft -j list ruleset)); without it they are C(manual). PBX-LOG-002 reads fail2ban's jail
     files in fail2ban's order, checks that the jail's ban action acts on the firewall in use and
@@ -44,6 +52,15 @@ options:
         firewall controls are then C(manual).
     type: bool
     default: true
+  asterisk_version:
+    description:
+      - Major version of the Asterisk the files are for (for example V(16), V(20), V(22)), when
+        auditing a configuration backup. The modules that version installs are then assumed
+        instead of reading a module directory, and the checks go by that version (for example the
+        name of the log file fail2ban must watch).
+      - Unset, the installed Asterisk's version and module directory are used; where there is no
+        module directory, the module set of an unknown version is assumed (see the description).
+    type: int
   provider_networks:
     description: Networks of the SIP provider (CIDR). Only they (and O(trusted_networks)) may reach SIP and RTP.
     type: list
@@ -149,10 +166,13 @@ EXAMPLES = r"""
     that: pbx_audit.compliant
     fail_msg: "{{ pbx_audit.controls | selectattr('status', 'in', ['fail', 'error']) | map(attribute='id') | list }}"
 
-- name: Judge a configuration backup (no running Asterisk, no firewall)
+- name: Judge a configuration backup of an Asterisk 22 (no running Asterisk, no firewall)
   pbxsec.hardening.pbx_compliance:
     config_dir: /srv/backup/pbx1/etc/asterisk
     live: false
+    asterisk_version: 22
+    fail2ban_dir: /srv/backup/pbx1/etc/fail2ban
+    keys_dir: /srv/backup/pbx1/var/lib/asterisk/keys
 """
 
 RETURN = r"""
@@ -198,9 +218,17 @@ compliant:
   returned: always
   type: bool
 module_source:
-  description: Where the loaded modules came from, C(live) or C(modules.conf); null when no check needed them.
+  description:
+    - Where the loaded modules came from, C(live) (asked of the running Asterisk), C(modules.conf)
+      (predicted with the module directory) or C(assumed) (predicted with the modules the Asterisk
+      version installs, see RV(module_assumption)); null when no check needed them.
   returned: always
   type: str
+module_assumption:
+  description: With RV(module_source=assumed), which module set was assumed and from what; else null.
+  returned: always
+  type: str
+  sample: the modules Asterisk 22 installs (from asterisk_version 22)
 live:
   description: Whether live sources were asked.
   returned: always
@@ -242,6 +270,7 @@ def main():
         argument_spec=dict(
             config_dir=dict(type="path", default="/etc/asterisk"),
             live=dict(type="bool", default=True),
+            asterisk_version=dict(type="int"),
             provider_networks=dict(type="list", elements="str", default=["27.111.14.0/24"]),
             trusted_networks=dict(type="list", elements="str", default=[]),
             management_networks=dict(type="list", elements="str", default=[]),
@@ -274,7 +303,10 @@ def main():
         options = Options(params)
     except ValueError as exc:
         module.fail_json(msg="invalid option: %s" % exc)
-    host = Host(module, params["config_dir"], params["live"])
+    if params["asterisk_version"] is not None and params["asterisk_version"] < 1:
+        module.fail_json(msg="asterisk_version must be a major version such as 16 or 22, not %d"
+                         % params["asterisk_version"])
+    host = Host(module, params["config_dir"], params["live"], params["asterisk_version"])
     result = audit(host, options, params["controls"], params["skip"], params["waivers"],
                    params["attest"], params["object_waivers"])
     module.exit_json(changed=False, **result)

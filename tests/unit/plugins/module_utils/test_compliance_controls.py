@@ -141,14 +141,13 @@ def test_pbx_sip_controls_not_applicable_when_chan_sip_noloaded(judge):
     assert "not loaded" in entries["PBX-SIP-001"]["findings"][0]["message"]
 
 
-def test_not_applicable_says_why_asterisk_loads_no_module(judge):
-    # A header without its ']' makes modules.conf invalid: Asterisk does not start, nothing is
-    # loaded.
+def test_error_says_why_asterisk_does_not_start(judge):
+    # A header without its ']' makes modules.conf invalid: Asterisk does not start.
     entries = judge({"sip.conf": "[general]\n", "modules.conf": "; modules\n\n[modules\nautoload=yes\n"})
-    assert status(entries, "PBX-SIP-001") == "not_applicable"
-    message = entries["PBX-SIP-001"]["findings"][0]["message"]
-    assert "predicted from modules.conf: " in message and "modules.conf:3" in message
-    assert "Asterisk does not start with an invalid modules.conf" in message, message
+    found = entries["PBX-SIP-001"]["findings"][0]
+    assert status(entries, "PBX-SIP-001") == "error"
+    assert found["file"].endswith("modules.conf") and found["line"] == 3
+    assert "Asterisk does not start with an invalid modules.conf" in found["message"]
 
 
 def test_not_applicable_does_not_blame_problems_asterisk_starts_with(judge):
@@ -325,8 +324,12 @@ def test_pbx_dp_004_runuser_root_and_unset(judge):
     assert status(entries, "PBX-DP-004") == "fail"
     entries = judge({"asterisk.conf": "[options]\nlive_dangerously=yes\nrunuser=asterisk\n"})
     assert status(entries, "PBX-DP-004") == "fail"
-    # live=false: no process is looked at, so an unset runuser cannot be shown safe
-    assert status(judge({"asterisk.conf": "[options]\n"}), "PBX-DP-004") == "fail"
+    # live=false: no process is looked at, so an unset runuser can be shown neither safe nor
+    # unsafe (a backup): manual, unless something else already fails the control
+    entries = judge({"asterisk.conf": "[options]\n"})
+    assert status(entries, "PBX-DP-004") == "manual"
+    assert "runuser unset" in entries["PBX-DP-004"]["findings"][0]["message"]
+    assert status(judge({"asterisk.conf": "[options]\nlive_dangerously=yes\n"}), "PBX-DP-004") == "fail"
 
 
 # --- secrets ------------------------------------------------------------------------------------

@@ -131,3 +131,23 @@ def test_pbx_report_reads_the_hosts_variables_or_takes_the_results(run_module, t
     unknown = run_module("pbxsec.hardening.pbx_report",
                          dict(dest=str(dest), hosts=["localhost", "pbx-nowhere"]))
     assert unknown["failed"] and unknown["msg"] == "hosts not in the inventory: pbx-nowhere"
+
+
+def test_pbx_compliance_backup_judged_with_the_modules_of_its_version(run_module, tree, tmp_path):
+    """A backup off the PBX: the module directory is elsewhere, the version names the modules."""
+    asterisk_conf = os.path.join(str(tree), "asterisk.conf")
+    with open(asterisk_conf, "w", encoding="utf-8") as handle:
+        handle.write("[directories]\nastmoddir => %s\n" % (tmp_path / "not-on-this-machine"))
+    on_16 = by_id(run_module("pbxsec.hardening.pbx_compliance", args(tree, asterisk_version=16)))
+    result = run_module("pbxsec.hardening.pbx_compliance", args(tree, asterisk_version=22))
+    on_22 = by_id(result)
+    assert on_16["PBX-SIP-001"]["status"] == "fail"
+    assert on_22["PBX-SIP-001"]["status"] == "not_applicable"
+    assert result["module_source"] == "assumed"
+    assert result["module_assumption"] == "the modules Asterisk 22 installs (from asterisk_version 22)"
+    assert on_22["PBX-SEC-002"]["findings"][-1]["message"].startswith("module set assumed: ")
+
+
+def test_pbx_compliance_refuses_a_version_that_is_no_major_version(run_module, tree):
+    result = run_module("pbxsec.hardening.pbx_compliance", args(tree, asterisk_version=0))
+    assert result["failed"] and "asterisk_version must be a major version" in result["msg"]
