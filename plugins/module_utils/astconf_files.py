@@ -6,21 +6,47 @@
 """How the editing modules report a loaded tree and write a planned change to disk.
 
 Shared by ``asterisk_config`` and ``asterisk_voicemail``: the checks and warnings about the tree
-as Asterisk would read it, the diff entry of one changed file, and the write path - refuse when
-a file changed while the module was planning, back files up, then write each file atomically,
-keeping its owner, group and mode.
+as Asterisk would read it, the diff entry of one changed file, and the write path - refuse a
+file outside the writable set, refuse when a file changed while the module was planning, back
+files up, then write each file atomically, keeping its owner, group and mode.
 
-A *change* is what the engine's planners return for one file: ``key`` (the absolute path),
-``path`` (the name to show), ``before`` (old bytes, None for a new file), ``after`` (new bytes)
-and ``created``.
+A *change* is what the engine's planners return for one file: ``key`` (its real path, every link
+resolved when the tree was loaded), ``path`` (the name to show), ``before`` (old bytes, None for
+a new file), ``after`` (new bytes) and ``created``.
+
+The *writable set* is the configuration directory given to the module - its ``config_dir``
+option, else the directory of its ``path`` option, as ``load_config`` takes them - resolved with
+``realpath``: every file whose real path lies below it. A link inside the configuration whose
+target resolves inside that directory is written where it points; one whose target resolves
+outside it (``sip_general_custom.conf -> /root/notes``) is never written, and the module fails
+before it shows a diff (:func:`refuse_outside`), because the diff would print the outside file.
+
+Reading is another matter: Asterisk reads a file that an ``#include`` names outside the
+configuration directory, so the loader reads it too, to judge the tree as Asterisk does. Its
+contents reach no output of these modules: only a change is ever shown, and a change to such a
+file is refused.
+
+Writes never follow a link that could be swapped in after the tree was loaded: the writable
+directory is opened with ``O_DIRECTORY | O_NOFOLLOW``, each directory below it relative to its
+parent's descriptor the same way, and the file is read, backed up, created (as a temporary file)
+and renamed over the old one relative to the descriptor of its directory; its owner and mode are
+set on the temporary file's descriptor.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
+import stat
+import time
 
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.descriptor_walk import (
+    DIRECTORY_FLAGS,
+    ENTRY_FLAGS,
+    open_directory,
+)
 
 MAX_WARNINGS = 50
 
@@ -61,56 +87,214 @@ def diff_entry(change, before, after):
                 after_header=change.path)
 
 
+class Outside(Exception):
+    """A change whose file does not lie in the writable set (the message says where it is)."""
+
+
+def writable_dir(module):
+    """The real path of the configuration directory given to ``module`` (see the top)."""
+    params = module.params
+    return os.path.realpath(params["config_dir"] or os.path.dirname(os.path.abspath(params["path"])))
+
+
+def _parts_below(root, key):
+    """The components of ``key`` below the directory ``root``; raises :class:`Outside`."""
+    relative = os.path.relpath(key, root)
+    parts = relative.split(os.sep)
+    if relative == os.curdir or parts[0] == os.pardir:
+        raise Outside("it resolves to %s, outside the configuration directory %s"
+                      % (key, root))
+    return parts
+
+
+def refuse_outside(module, changes):
+    """Fail (nothing written, nothing shown) when a change's file lies outside the writable set.
+
+    Call it before building the diffs: a file outside the set must never be printed.
+    """
+    root = writable_dir(module)
+    for change in changes:
+        try:
+            _parts_below(root, change.key)
+        except Outside as exc:
+            module.fail_json(msg="refusing to write %s: %s; nothing written" % (change.path, exc))
+
+
+class _Place:
+    """Where one change goes: the descriptor of its directory (opened without following a link
+    from the writable directory down) and its name there."""
+
+    def __init__(self, root, key):
+        parts = _parts_below(root, key)
+        self.directory = os.path.join(root, *parts[:-1])
+        self.name = parts[-1]
+        self.fd = open_directory(root)
+        try:
+            for part in parts[:-1]:
+                below = os.open(part, DIRECTORY_FLAGS, dir_fd=self.fd)
+                os.close(self.fd)
+                self.fd = below
+        except OSError:
+            os.close(self.fd)
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        os.close(self.fd)
+
+    def open(self, name, flags, mode=0o600):
+        return os.open(name, flags | ENTRY_FLAGS, mode, dir_fd=self.fd)
+
+    def stat(self):
+        """The file's ``lstat``, None when it does not exist; refuses anything but a file."""
+        try:
+            info = os.stat(self.name, dir_fd=self.fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (replaced since it was read?)",
+                          os.path.join(self.directory, self.name))
+        return info
+
+    def read(self):
+        """The file's bytes, None when it does not exist (or is not a regular file any more)."""
+        try:
+            fd = self.open(self.name, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return None
+            raise
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read()
+
+    def create(self, prefix, data, attributes):
+        """A new file named ``prefix`` plus random characters holding ``data``, with
+        ``attributes`` (uid, gid, mode; uid and gid None to keep the creator's); its name."""
+        name = prefix + secrets.token_hex(8)
+        fd = self.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                uid, gid, mode = attributes
+                if uid is not None:
+                    _keep_owner(out.fileno(), uid, gid)
+                os.fchmod(out.fileno(), mode)
+                os.fsync(out.fileno())
+        except BaseException:
+            os.unlink(name, dir_fd=self.fd)
+            raise
+        return name
+
+    def replace(self, name):
+        os.replace(name, self.name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+
+    def proc_path(self, name):
+        """A path to ``name`` in this directory that does not depend on the directory's path."""
+        return "/proc/self/fd/%d/%s" % (self.fd, name)
+
+
+def _keep_owner(fd, uid, gid):
+    try:
+        os.fchown(fd, uid, gid)
+    except PermissionError:       # not root: the file stays the module user's
+        pass
+
+
+def _umask():
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _attributes(place, template_path):
+    """(uid, gid, mode) for the new contents of ``place``: the old file's, else the template's,
+    else the creator's with the mode ``0666`` narrowed by the umask."""
+    info = place.stat()
+    if info is None and template_path is not None and os.path.exists(template_path):
+        info = os.stat(template_path)
+    if info is None:
+        return None, None, 0o666 & ~_umask()
+    return info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)
+
+
+def _selinux_context(module, place, change):
+    """The SELinux context the file must keep (None without SELinux)."""
+    if not module.selinux_enabled():
+        return None
+    if change.created:
+        return module.selinux_default_context(change.key)
+    return module.selinux_context(place.proc_path(place.name))
+
+
 def refuse_if_changed(module, changes):
     """Fail (nothing written) when a file no longer holds what the plan was made from."""
+    root = writable_dir(module)
     for change in changes:
-        current = None
-        if os.path.exists(change.key):
-            with open(change.key, "rb") as handle:
-                current = handle.read()
+        try:
+            with _Place(root, change.key) as place:
+                current = place.read()
+        except OSError as exc:
+            module.fail_json(msg="cannot read %s again: %s; nothing written"
+                             % (change.path, to_native(exc)))
         if current != change.before:
             module.fail_json(msg="%s changed while the module was planning; nothing written"
                              % change.path)
 
 
-def write_file(module, change, prefix, template_path=None):
-    """Write one file atomically, keeping its owner, group and mode.
+def backup_file(place):
+    """Copy the file of ``place`` beside it (``name.PID.YYYY-MM-DD@HH:MM:SS~``, as Ansible's
+    backups are named), with its owner and mode; returns the copy's path."""
+    stamp = time.strftime("%Y-%m-%d@%H:%M:%S~", time.localtime())
+    name = "%s.%d.%s" % (place.name, os.getpid(), stamp)
+    info = place.stat()
+    created = place.create(".%s." % name, place.read(),
+                           (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)))
+    os.replace(created, name, src_dir_fd=place.fd, dst_dir_fd=place.fd)
+    return os.path.join(place.directory, name)
+
+
+def write_file(module, place, change, prefix, template_path=None):
+    """Write one change atomically into ``place``, keeping the file's owner, group and mode.
 
     The temporary file (named ``prefix`` plus random characters) sits in the same directory.
     A created file gets the owner, group and mode of ``template_path`` when that is given and
-    exists (``atomic_move`` would give it default permissions).
+    exists, else the module user's and the mode the umask leaves.
     """
-    directory = os.path.dirname(change.key)
-    handle, tmp = tempfile.mkstemp(prefix=prefix, dir=directory)
+    context = _selinux_context(module, place, change)
+    created = place.create(prefix, change.after, _attributes(place, template_path))
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(change.after)
-        module.atomic_move(tmp, change.key)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    if change.created and template_path is not None and os.path.exists(template_path):
-        info = os.stat(template_path)
-        try:
-            os.chown(change.key, info.st_uid, info.st_gid)
-        except OSError:
-            pass
-        os.chmod(change.key, info.st_mode & 0o7777)
+        if context is not None:
+            module.set_context_if_different(place.proc_path(created), context, False)
+        place.replace(created)
+    except BaseException:
+        os.unlink(created, dir_fd=place.fd)
+        raise
 
 
 def write_changes(module, changes, backup, prefix, template_path=None):
-    """Write every change of a plan (see :func:`write_file`), after :func:`refuse_if_changed`.
+    """Write every change of a plan (see :func:`write_file`), after :func:`refuse_outside` and
+    :func:`refuse_if_changed`.
 
     With ``backup``, each existing file is backed up first. Returns the backup files made; a
     failed write fails the module, naming the backups made so far.
     """
+    refuse_outside(module, changes)
     refuse_if_changed(module, changes)
+    root = writable_dir(module)
     backup_files = []
     for change in changes:
-        if backup and not change.created:
-            backup_files.append(module.backup_local(change.key))
         try:
-            write_file(module, change, prefix, template_path)
+            with _Place(root, change.key) as place:
+                if backup and not change.created:
+                    backup_files.append(backup_file(place))
+                write_file(module, place, change, prefix, template_path)
         except (IOError, OSError) as exc:
             module.fail_json(msg="cannot write %s: %s" % (change.path, to_native(exc)),
                              backup_files=backup_files)

@@ -21,6 +21,10 @@ description:
   - Symbolic links are neither followed nor changed, inside the trees or as the trees
     themselves (a warning names a directory that is a link). A directory that does not exist is
     skipped.
+  - The trees are walked with directory descriptors and each change is made on a descriptor
+    opened without following links, so an entry that someone replaces with a link (or another
+    file) while the module runs is left alone, with a warning, and nothing outside the trees
+    is changed.
   - One call does the whole walk, however many files there are.
 author:
   - pbxsec.hardening developers (@pbxsec)
@@ -95,13 +99,13 @@ left_alone:
 
 import grp
 import os
-import stat
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
     CONFIG_FILE_CLOSED_BITS,
     KEY_FILE_CLOSED_BITS,
-    to_close,
+    close,
+    due,
 )
 
 
@@ -112,19 +116,36 @@ def _group_name(gid):
         return str(gid)
 
 
-def _due(root, file_bits, gid, group):
-    """The changes the tree below ``root`` needs, as RV(changes) entries plus the lstat mode."""
-    return [dict(path=path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
-                 group_before=_group_name(info.st_gid), group=group)
-            for path, info, mode, bits in to_close(root, file_bits, gid)]
+def _change(entry, mode, bits, group):
+    """The RV(changes) entry of one directory or file."""
+    return dict(path=entry.path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
+                group_before=_group_name(entry.info.st_gid), group=group)
 
 
-def _apply(change, gid):
-    info = os.lstat(change["path"])
-    if stat.S_ISLNK(info.st_mode):      # replaced by a link since the walk: leave it
-        return
-    os.lchown(change["path"], -1, gid)
-    os.chmod(change["path"], int(change["mode"], 8))
+def _closed(module, entry, bits, gid, changes):
+    """:func:`close` one entry; a failure fails the module, naming the entry."""
+    try:
+        return close(entry, bits, gid)
+    except OSError as error:
+        module.fail_json(msg="PBX-FS-001: cannot change %s: %s" % (entry.path, error.strerror),
+                         changes=changes)
+
+
+def close_tree(module, root, file_bits, gid, group):
+    """Close the tree at ``root`` (outside check mode) and return its RV(changes).
+
+    Each entry is changed while the walk holds its directory open, on a descriptor opened
+    without following links: an entry replaced since it was listed is left alone, with a
+    warning.
+    """
+    changes = []
+    for entry, mode, bits in due(root, file_bits, gid):
+        if not module.check_mode and not _closed(module, entry, bits, gid, changes):
+            module.warn("PBX-FS-001: %s was replaced while the module ran and is left alone"
+                        % entry.path)
+            continue
+        changes.append(_change(entry, mode, bits, group))
+    return changes
 
 
 def _diff_lines(changes, mode_key, group_key):
@@ -157,15 +178,9 @@ def main():
             left_alone.append(dict(path=root, reason="does not exist"))
         else:
             try:
-                changes += _due(root, file_bits, gid, group)
+                changes += close_tree(module, root, file_bits, gid, group)
             except OSError as error:
-                module.fail_json(msg="PBX-FS-001: cannot read %s: %s" % (error.filename, error.strerror))
-    if not module.check_mode:
-        for change in changes:
-            try:
-                _apply(change, gid)
-            except OSError as error:
-                module.fail_json(msg="PBX-FS-001: cannot change %s: %s" % (change["path"], error.strerror),
+                module.fail_json(msg="PBX-FS-001: cannot walk %s: %s" % (root, error.strerror),
                                  changes=changes)
     result = dict(changed=bool(changes), changes=changes, left_alone=left_alone)
     if module._diff and changes:

@@ -18,9 +18,13 @@ description:
   - Reports per path how many files and bytes it held, and per database how many tables and
     bytes, never a file's content or name below the path. In check mode it only counts.
   - Symbolic links below a path are removed, never followed. A file with more than one hard link
-    is removed without being overwritten, since its data also belongs to its other names. A path that is itself a link is
-    erased where it points, then the link is removed. A path that is a mount point is emptied
-    and kept.
+    is removed without being overwritten, since its data also belongs to its other names. A path
+    that is itself a link is erased where it points, then the link is removed. A path that is a
+    mount point is emptied and kept.
+  - Each tree is walked with directory descriptors, every directory opened with C(O_NOFOLLOW)
+    relative to its parent and every file overwritten through a descriptor opened the same way.
+    A directory or file that is swapped for a link while the module runs is never followed - the
+    link is removed, or the module fails naming the entry; nothing outside the path is touched.
   - The databases are dropped through the C(mysql) (or C(mariadb)) client as the module's user
     (root reaches a local MariaDB through its socket). Without a client O(databases) is skipped;
     with one, a server that cannot be asked fails the module before anything is erased.
@@ -31,8 +35,12 @@ options:
   paths:
     description:
       - Absolute files or directories to erase. Missing ones are reported with RV(paths[].present=false).
-      - A path that resolves to C(/) or to a directory directly below it (C(/etc), C(/var)) is
-        refused.
+      - Refused, before anything is erased or dropped - an empty path; a relative one; one with
+        an empty component (C(//), a trailing C(/)), a C(.) or a C(..) component, which is what a
+        template that renders empty leaves; one that is, or resolves through links to, C(/) or a
+        directory directly below it (but C(/tftpboot)), a system directory or one of its
+        ancestors (C(/etc), C(/var/lib), C(/var/spool), C(/home), C(/opt)...), or anything at or
+        below an operating system tree (C(/usr), C(/boot), C(/var/lib/dpkg), C(/etc/ssh)...).
     type: list
     elements: path
     required: true
@@ -133,45 +141,108 @@ database_client:
   sample: /usr/bin/mysql
 """
 
+import errno
 import os
 import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.descriptor_walk import (
+    Entry,
+    open_entry,
+    open_parent,
+    walk,
+)
 
 CHUNK = 1024 * 1024
 DATABASE_NAME = re.compile(r"^[A-Za-z0-9_$]+$")
+# Trees of the operating system: nothing at or below them is ever erased.
+SYSTEM_TREES = (
+    "/bin", "/boot", "/dev", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin",
+    "/sys", "/usr",
+    "/var/lib/apt", "/var/lib/dnf", "/var/lib/dpkg", "/var/lib/rpm", "/var/lib/systemd",
+    "/var/lib/yum",
+    "/etc/group", "/etc/gshadow", "/etc/pam.d", "/etc/passwd", "/etc/security", "/etc/shadow",
+    "/etc/ssh", "/etc/sudoers", "/etc/sudoers.d", "/etc/systemd",
+)
+# Directories that hold other software's data: what is below them may be erased, never the
+# directory itself or anything above it.
+SYSTEM_DIRECTORIES = (
+    "/etc", "/home", "/media", "/mnt", "/opt", "/root", "/srv", "/tmp",
+    "/var/backups", "/var/cache", "/var/lib", "/var/local", "/var/log", "/var/mail",
+    "/var/opt", "/var/spool", "/var/tmp", "/var/www", "/var/www/html",
+)
 
 
-def survey(top):
-    """Count what erasing ``top`` removes: files, their bytes, directories, other entries."""
-    counts = dict(files=0, bytes=0, directories=0, others=0)
-
-    def tally(path, info):
-        if stat.S_ISREG(info.st_mode):
-            counts["files"] += 1
-            counts["bytes"] += info.st_size
-        elif stat.S_ISDIR(info.st_mode):
-            counts["directories"] += 1
-        else:
-            counts["others"] += 1
-
-    tally(top, os.lstat(top))
-    if os.path.isdir(top) and not os.path.islink(top):
-        for root, dirs, files in os.walk(top):
-            for name in dirs + files:
-                tally(os.path.join(root, name), os.lstat(os.path.join(root, name)))
-    if os.path.ismount(top):
-        counts["directories"] -= 1
-    return counts
+def _at_or_below(path, tree):
+    return path == tree or path.startswith(tree + "/")
 
 
-def overwrite(path):
-    """Overwrite a regular file with zeros, sync it, remove it (never following a link).
+# Directly below / only these may be erased (FreePBX's phone provisioning).
+TOP_LEVEL_DATA = ("/tftpboot",)
 
-    A file with other hard links is only unlinked: its data belongs to those names too.
+
+def _protected(path):
+    """Why the absolute, normalised ``path`` belongs to the system, or None."""
+    if path.count("/") < 2 and not any(_at_or_below(path, top) for top in TOP_LEVEL_DATA):
+        return "it is / or a directory directly below it"
+    for tree in SYSTEM_TREES:
+        if _at_or_below(path, tree):
+            return "it lies in %s, which belongs to the operating system" % tree
+    for directory in SYSTEM_DIRECTORIES:
+        if _at_or_below(directory, path):
+            return "it is or holds the system directory %s" % directory
+    return None
+
+
+def refusal(path):
+    """Why ``path`` (an item of O(paths)) must not be erased, or None.
+
+    Refused: an empty path, a relative one, one with an empty (``//``, a trailing ``/``), ``.``
+    or ``..`` component - what a template that renders empty leaves - and one that is, or
+    resolves (through links) to, a system location (see :func:`_protected`).
     """
-    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    if not path:
+        return "the path is empty (a template that rendered empty?)"
+    if not os.path.isabs(path):
+        return "paths must be absolute"
+    components = path.split("/")[1:]
+    if "" in components:
+        return "it has an empty component ('//' or a trailing '/'; a template that rendered empty?)"
+    if "." in components or ".." in components:
+        return "it has a '.' or '..' component"
+    resolved = os.path.realpath(path)
+    why = _protected(path)
+    if why is None and resolved != path:
+        why = _protected(resolved)
+        if why is not None:
+            why = "it resolves to %s: %s" % (resolved, why)
+    return why
+
+
+def _tally(counts, info):
+    if stat.S_ISREG(info.st_mode):
+        counts["files"] += 1
+        counts["bytes"] += info.st_size
+    elif stat.S_ISDIR(info.st_mode):
+        counts["directories"] += 1
+    else:
+        counts["others"] += 1
+
+
+def _replaced(entry):
+    return OSError(errno.ESTALE, "replaced while it was being erased", entry.path)
+
+
+def overwrite(entry):
+    """Overwrite the regular file ``entry`` with zeros, sync it, remove it.
+
+    The file is opened without following links and must be the one that was listed. A file
+    with other hard links is only unlinked: its data belongs to those names too.
+    """
+    fd = open_entry(entry, os.O_WRONLY)
+    if fd is None:
+        raise _replaced(entry)
     try:
         info = os.fstat(fd)
         left = info.st_size if info.st_nlink == 1 else 0
@@ -181,28 +252,52 @@ def overwrite(path):
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.unlink(path)
+    os.unlink(entry.name, dir_fd=entry.parent_fd)
 
 
-def remove(path):
-    """Remove one entry: a regular file is overwritten first; links are never followed."""
-    mode = os.lstat(path).st_mode
-    if stat.S_ISDIR(mode):
-        if not os.path.ismount(path):
-            os.rmdir(path)
-    elif stat.S_ISREG(mode):
-        overwrite(path)
-    else:
-        os.unlink(path)
+def remove(entry, erase):
+    """Count ``entry`` and (with ``erase``) remove it: a regular file is overwritten first, a
+    directory (already emptied) is removed unless it is a mount point, anything else is
+    unlinked. Returns the counts of what is (or would be) removed."""
+    counts = dict(files=0, bytes=0, directories=0, others=0)
+    if stat.S_ISDIR(entry.info.st_mode):
+        if entry.info.st_dev != os.fstat(entry.parent_fd).st_dev:
+            return counts                           # a mount point: emptied and kept
+        if erase:
+            os.rmdir(entry.name, dir_fd=entry.parent_fd)
+    elif stat.S_ISREG(entry.info.st_mode) and erase:
+        overwrite(entry)
+    elif erase:
+        os.unlink(entry.name, dir_fd=entry.parent_fd)
+    _tally(counts, entry.info)
+    return counts
 
 
-def erase(top):
-    """Erase a file or a whole tree, deepest entries first."""
-    if os.path.isdir(top) and not os.path.islink(top):
-        for root, dirs, files in os.walk(top, topdown=False):
-            for name in files + dirs:
-                remove(os.path.join(root, name))
-    remove(top)
+def _add(total, counts):
+    for key, value in counts.items():
+        total[key] += value
+
+
+def erase(target, erase_it):
+    """Erase (or only count, without ``erase_it``) the file or tree at ``target``, deepest
+    entries first, walking with directory descriptors and never following a link."""
+    counts = dict(files=0, bytes=0, directories=0, others=0)
+    parent_fd, name = open_parent(target)
+    try:
+        top = Entry(target, name, parent_fd, os.stat(name, dir_fd=parent_fd, follow_symlinks=False))
+        if stat.S_ISDIR(top.info.st_mode):
+            top_fd = open_entry(top, os.O_RDONLY | os.O_DIRECTORY)
+            if top_fd is None:
+                raise _replaced(top)
+            try:
+                for entry in walk(top_fd, target, bottom_up=True):
+                    _add(counts, remove(entry, erase_it))
+            finally:
+                os.close(top_fd)
+        _add(counts, remove(top, erase_it))
+    finally:
+        os.close(parent_fd)
+    return counts
 
 
 def targets(path):
@@ -221,14 +316,11 @@ def erase_path(module, path):
     for target in targets(path):
         if not os.path.lexists(target):
             continue
-        for key, value in survey(target).items():
-            result[key] += value
-        if not module.check_mode:
-            try:
-                erase(target)
-            except OSError as exc:
-                module.fail_json(msg="erasing %s stopped at %s: %s" % (
-                    path, exc.filename or target, exc.strerror), paths=[result])
+        try:
+            _add(result, erase(target, not module.check_mode))
+        except OSError as exc:
+            module.fail_json(msg="erasing %s stopped at %s: %s" % (
+                path, exc.filename or target, exc.strerror), paths=[result])
     return result
 
 
@@ -264,11 +356,9 @@ def main():
     )
     paths, names = module.params["paths"], module.params["databases"]
     for path in paths:
-        if not os.path.isabs(path):
-            module.fail_json(msg="paths must be absolute, not %s" % path)
-        if os.path.realpath(path).count("/") < 2:
-            module.fail_json(msg="refusing to erase %s: it resolves to %s, / or a directory "
-                                 "directly below it" % (path, os.path.realpath(path)))
+        why = refusal(path)
+        if why:
+            module.fail_json(msg="refusing to erase %r, nothing erased: %s" % (path, why))
     for name in names:
         if not DATABASE_NAME.match(name):
             module.fail_json(msg="%r is not a plain database name" % name)

@@ -4,15 +4,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """asterisk_file_modes (PBX-FS-001), the real module run through ``ansible`` ad-hoc against
-localhost on a temporary tree. Changing a file's group needs root, as on a PBX."""
+localhost on a temporary tree (and in this process for the races). Changing a file's group needs
+root, as on a PBX."""
 
 from __future__ import annotations
 
 import grp
+import json
 import os
 import stat
 
 import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.pbxsec.hardening.plugins.modules import asterisk_file_modes
 
 MODULE = "pbxsec.hardening.asterisk_file_modes"
 
@@ -123,3 +127,66 @@ def test_pbx_fs_001_unknown_group_fails_and_changes_nothing(run_module, trees):
     result = run_module(MODULE, dict(args, group="pbxsec-no-such-group"))
     assert result["failed"] and "pbxsec-no-such-group" in result["msg"]
     assert _state(root / "asterisk" / "sip.conf") == (0o644, OTHER_GID)
+
+
+# --- races (issue 16, item 13): the module runs in this process, with a hook on its ``close``
+# that replaces an entry between the walk and the change.
+
+def _run_in_process(capsys, args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            asterisk_file_modes.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def _hook_close(monkeypatch, name, action):
+    """Run ``action(path)`` just before the module changes the entry whose name is ``name``."""
+    real = asterisk_file_modes.close
+
+    def hooked(entry, bits, gid):
+        if entry.name == name:
+            action(entry.path)
+        return real(entry, bits, gid)
+
+    monkeypatch.setattr(asterisk_file_modes, "close", hooked)
+
+
+@pytest.fixture
+def setuid_victim(tmp_path):
+    """A set-uid program outside the trees, group daemon, and how it looks."""
+    victim = _make(tmp_path / "victim", 0o4755)
+    return victim, _state(victim)
+
+
+def test_pbx_fs_001_file_swapped_for_a_link_leaves_the_target_alone(monkeypatch, capsys, trees,
+                                                                    setuid_victim):
+    args, root = trees
+    victim, before = setuid_victim
+
+    def swap(path):
+        os.unlink(path)
+        os.symlink(victim, path)
+
+    _hook_close(monkeypatch, "sip.conf", swap)
+    result = _run_in_process(capsys, args)
+    assert _state(victim) == before
+    assert os.path.islink(root / "asterisk" / "sip.conf")
+    assert "sip.conf was replaced" in json.dumps(result["warnings"])
+    assert str(root / "asterisk" / "sip.conf") not in [c["path"] for c in result["changes"]]
+
+
+def test_pbx_fs_001_directory_swapped_for_a_link_is_not_entered(monkeypatch, capsys, trees,
+                                                                setuid_victim, tmp_path):
+    args, root = trees
+    victim, before = setuid_victim
+    elsewhere = _make(tmp_path / "elsewhere", 0o777, directory=True)
+    os.link(victim, elsewhere / "crm.conf")          # the name the walk expects below manager.d
+
+    def swap(path):
+        os.rename(path, path + ".moved")
+        os.symlink(elsewhere, path)
+
+    _hook_close(monkeypatch, "manager.d", swap)
+    _run_in_process(capsys, args)
+    assert _state(victim) == before
+    assert _state(elsewhere) == (0o777, OTHER_GID)
