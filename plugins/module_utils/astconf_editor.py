@@ -38,6 +38,11 @@ from __future__ import annotations
 import fnmatch
 import os
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    file_kind,
+    is_credential,
+    mask_value,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
@@ -476,8 +481,13 @@ def _shown(values, multiple):
     return values[-1].decode("utf-8", "replace") if values else None
 
 
+def _told(value, hidden):
+    """How a message quotes a value: ``repr``, or the mask when it is a credential."""
+    return repr(mask_value(value) if hidden else value)
+
+
 def plan_option(cfg, section, option, value=None, state="present", multiple=False,
-                writable=None, override_file=None, section_type=None):
+                writable=None, override_file=None, section_type=None, secret=None):
     """Plan making ``option`` in the first ``section`` of ``cfg`` have ``value`` (or be absent).
 
     :param cfg: a :class:`~astconf_model.Config` from :func:`load_config`.
@@ -496,6 +506,8 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
     :param override_file: where a new assignment goes when it cannot go elsewhere.
     :param section_type: only a category whose ``type`` is this (PJSIP: ``[100]`` may be an
         endpoint and an auth); None means the first category of that name.
+    :param secret: the values are credentials: no message quotes them.  None: judged by the
+        option's name and the kind of the tree (:func:`astconf_credentials.is_credential`).
     :returns: :class:`EditPlan`.
     :raises AsteriskConfigError: no verified edit achieves the wanted state (nothing to write).
     """
@@ -512,7 +524,10 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
     category = planner.category
     old_values = _values(category, option_b)
     plan = EditPlan(cfg, _shown(old_values, multiple))
+    hidden = is_credential(file_kind(cfg.root_path), option) if secret is None else secret
     shown_value = value_b.decode("utf-8", "replace") if value_b is not None else None
+    if hidden:
+        shown_value = mask_value(shown_value)
 
     if state == "present":
         if multiple and value_b in old_values:
@@ -537,8 +552,9 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
             elif not values or values[-1] != value_b:
                 got = values[-1].decode("utf-8", "replace") if values else None
                 where = cat.get(option)
-                return "%s would still be %r%s" % (
-                    option, got, " (from %s)" % where.origin if where is not None else "")
+                return "%s would still be %s%s" % (
+                    option, _told(got, hidden),
+                    " (from %s)" % where.origin if where is not None else "")
             return planner.unchanged_elsewhere(
                 new, key, cat.index if category is None else None)
 
@@ -606,7 +622,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
             return "[%s] would no longer be the same category" % section
         values = _values(cat, option_b)
         if values != expected:
-            return "%s would still be %r" % (option, _shown(values, multiple))
+            return "%s would still be %s" % (option, _told(_shown(values, multiple), hidden))
         return planner.unchanged_elsewhere(new, key)
 
     edits = _removals(planner, statements)

@@ -30,6 +30,7 @@ Public API::
     mailboxes(cfg)                                         # [Mailbox, ...]
     pin_problems(pin, mailbox, policy)                     # [] when the PIN is acceptable
     mask_pins(data, cfg_or_none)                           # file bytes with every PIN as ****
+    mask_mailbox_value("1234,Bob")                         # "****,Bob"
 
 Nothing here ever puts a PIN into a message, an exception or a result.
 """
@@ -38,6 +39,10 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    carrying_lines,
+    is_credential,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import (
     ASSIGNMENT,
     ast_strip,
@@ -50,8 +55,7 @@ NOT_MAILBOX_CONTEXTS = (b"general", b"zonemessages")
 DEFAULT_POLICY = dict(min_length=6, forbid_mailbox=True, forbid_sequential=True,
                       forbid_repeated=True)
 _INT = re.compile(rb"^[ \t\n\v\f\r]*[+-]?[0-9]+")
-# A commented-out mailbox line: ";100 => 1234,Name" (masked too: it may hold a real PIN).
-_COMMENTED_MAILBOX = re.compile(rb"(;[ \t]*[^\s=;,\[\]#]+[ \t]*=>[ \t]*)([^,;\r\n]*)")
+_BLANKS = bytes(range(1, 33))
 
 
 # --- mailbox values ----------------------------------------------------------------------------
@@ -269,38 +273,107 @@ def weak_pins(cfg, policy=None):
 
 # --- masking -----------------------------------------------------------------------------------
 
-def _pin_offsets(cfg, source_key):
-    """File offsets ``(start, end)`` of the PIN field of every mailbox statement of a file."""
+def _secret_spans(value):
+    """Spans ``(start, end)`` in a mailbox value of what must never be shown: the PIN and the
+    value of every credential item of the options field (``imappassword=``)."""
+    fields = mailbox_fields(value)
+    spans = [fields[0]]
+    if len(fields) == 5:
+        offset = fields[4][0]
+        for item in option_items(value[offset:fields[4][1]]):
+            name = item.loose_key.decode("utf-8", "replace")
+            if item.value is not None and is_credential("voicemail", name):
+                spans.append((offset + item.end - len(item.value), offset + item.end))
+    return [(start, end) for start, end in spans if start < end]
+
+
+def _statement_spans(cfg, source_key):
+    """File offsets ``(start, end)`` of the secrets of every mailbox statement of a file."""
     spans = []
     for statement in mailbox_statements(cfg):
         if statement.source.key != source_key:
             continue
-        asg = statement.parsed
-        lex = statement.lex
-        start_i, end_i = asg.value_span
-        if start_i == end_i:
-            continue
-        value = lex.text[start_i:end_i]
-        pstart, pend = mailbox_fields(value)[0]
-        if pstart == pend:
-            continue
-        first = lex.offsets[start_i + pstart]
-        last = lex.offsets[start_i + pend - 1] + 1
-        spans.append((first, last))
+        start_i, end_i = statement.parsed.value_span
+        offsets = statement.lex.offsets
+        for start, end in _secret_spans(statement.lex.text[start_i:end_i]):
+            spans.append((offsets[start_i + start], offsets[start_i + end - 1] + 1))
     return spans
 
 
+def _skip(line, pos, chars):
+    while pos < len(line) and (line[pos] in chars or line[pos] < 33):
+        pos += 1
+    return pos
+
+
+def _mailbox_value_start(line, pos):
+    """Where the value starts if ``line[pos:]`` reads ``box =|=> value`` (a mailbox line once
+    comment markers are skipped), else None.  One pass, no regular expression."""
+    pos = _skip(line, pos, b";-")
+    name_start = pos
+    while pos < len(line) and line[pos] > 32 and line[pos] not in b"=;,[]#":
+        pos += 1
+    if pos == name_start:
+        return None
+    pos = _skip(line, pos, b"")
+    if line[pos:pos + 1] != b"=":
+        return None
+    pos += 2 if line[pos + 1:pos + 2] == b">" else 1
+    return _skip(line, pos, b"")
+
+
+def _commented_spans(line, base, carries_statement):
+    """File offsets of the secrets of a mailbox line written in a comment of ``line`` (a
+    physical line starting at offset ``base``): the whole line when it carries no text for
+    Asterisk (a comment, a block comment), else what follows its first unescaped ``;``."""
+    pos = 0
+    if carries_statement:
+        pos = line.find(b";")
+        while pos > 0 and line[pos - 1:pos] == b"\\":
+            pos = line.find(b";", pos + 1)
+        if pos < 0:
+            return []
+    start = _mailbox_value_start(line, pos)
+    if start is None:
+        return []
+    end = line.find(b";", start)
+    value = line[start:len(line) if end < 0 else end].rstrip(_BLANKS)
+    return [(base + start + first, base + start + last) for first, last in _secret_spans(value)]
+
+
 def mask_pins(data, cfg=None, source_key=None):
-    """``data`` (a file's bytes) with every mailbox PIN replaced by ``****``: the PINs of the
-    mailbox statements ``cfg`` found in that file, and those of commented-out mailbox lines."""
-    spans = _pin_offsets(cfg, source_key) if cfg is not None else []
-    for match in _COMMENTED_MAILBOX.finditer(data):
-        if match.group(2).strip():
-            spans.append((match.start(2), match.start(2) + len(match.group(2).rstrip())))
-    out = data
-    for start, end in sorted(set(spans), reverse=True):
-        out = out[:start] + PIN_MASK + out[end:]
-    return out
+    """``data`` (a file's bytes) with every mailbox PIN and mailbox credential option
+    (``imappassword=``) replaced by ``****``: those of the mailbox statements ``cfg`` found in
+    that file, and those of mailbox lines written in comments or block comments (``;101 => 5151``
+    or ``;101 = 5151``: a commented line may hold a real PIN).  Lines end at ``\\n`` only, as
+    Asterisk reads them."""
+    spans = _statement_spans(cfg, source_key) if cfg is not None else []
+    statement_lines = carrying_lines(data, cfg, source_key)
+    base = 0
+    for number, line in enumerate(data.split(b"\n"), 1):
+        spans.extend(_commented_spans(line, base, number in statement_lines))
+        base += len(line) + 1
+    return _replaced(data, spans, PIN_MASK)
+
+
+def mask_mailbox_value(value):
+    """A mailbox value (``pin,name,email,pager,options``, str) fit to show: the PIN and the
+    credential options as ``****``."""
+    raw = value.encode("utf-8", "surrogateescape")
+    return _replaced(raw, _secret_spans(raw), PIN_MASK).decode("utf-8", "replace")
+
+
+def _replaced(data, spans, mask):
+    """``data`` with every span replaced by ``mask``; overlapping spans are masked once."""
+    out = []
+    done = 0
+    for start, end in sorted(spans):
+        if end <= done:
+            continue
+        out.extend((data[done:max(start, done)], mask))
+        done = end
+    out.append(data[done:])
+    return b"".join(out)
 
 
 def c_int(value):

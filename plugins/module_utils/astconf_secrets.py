@@ -10,6 +10,7 @@ Public API::
     policy = make_policy({"min_length": 14})
     problems = secret_problems("hunter2", ["100", "bob"], policy, min_length=12)
     findings = audit_dir("/etc/asterisk", policy)      # [Finding, ...]
+    Register("trunk?tcp://4000:pw@sip.example/4000")     # .user, .secret, .host, .clear...
 
 A :class:`Finding` names the object, file and line and the reasons; it never holds the secret.
 Values are judged as Asterisk computes them (templates, ``(+)``, ``#include``) through the
@@ -253,37 +254,135 @@ def _sip_rotatable(cfg, category, option, phone):
     return True, None
 
 
-def parse_register(text):
-    """Split a chan_sip ``register =>`` value; returns ``(user, secret, authuser, host,
-    extension)`` (missing parts empty).  Syntax:
-    ``[peer?][transport://]user[@domain][:secret[:authuser]]@host[:port][/extension][~expiry]``."""
-    text = text.strip()
-    if "?" in text.split("@", 1)[0]:
-        text = text.split("?", 1)[1]
-    if "://" in text:
-        text = text.split("://", 1)[1]
-    if "@" not in text:
-        return text, "", "", "", ""
-    left, right = text.rsplit("@", 1)
-    host, _slash, extension = right.partition("/")
-    extension = extension.split("~", 1)[0]
-    host = host.split("~", 1)[0]
-    user, _colon, rest = left.partition(":")
-    secret, _colon, authuser = rest.partition(":")
-    user = user.split("@", 1)[0]
-    return user, secret, authuser, host, extension
+REGISTER_BUFFER = 256      # char buf[256] in sip_parse_register_line()
+
+
+class Register:
+    """A ``register =>`` value as chan_sip's ``sip_parse_register_line()`` reads it:
+    ``[peer?][transport://]user[@domain][:secret[:authuser]]@host[:port][/extension][~expiry]``.
+
+    :ivar valid: chan_sip accepts the line (it refuses one without ``@host``, and one whose user
+        part holds a ``/`` that is not ``transport://``).
+    :ivar clear: the name ``user@host`` holds no part of a secret: the line is valid and what
+        comes before the user (a peer name, a transport) reads as one.  A ``?`` inside a secret
+        (``4000:Tr?unk@host``) makes chan_sip take ``4000:Tr`` for a peer name and the rest of
+        the secret for the user: such a line is not clear.
+    """
+
+    __slots__ = ("valid", "clear", "user", "secret", "authuser", "host", "extension")
+
+    def __init__(self, text):
+        self.valid = self.clear = False
+        self.user = self.secret = self.authuser = self.host = self.extension = ""
+        buf = text.encode("utf-8", "surrogateescape")[:REGISTER_BUFFER - 1]
+        userpart, at, hostpart = buf.rpartition(b"@")
+        if not at or not userpart or not hostpart:
+            return
+        peer, userpart = _split(userpart, b"?", 2)
+        if not userpart:
+            peer, userpart = None, peer
+        transport, blank, rest = _split(userpart, b"/", 3)
+        if not rest:
+            transport, rest = None, transport
+        if blank:
+            return
+        userdomain, secret, authuser = _split(rest, b":", 3)
+        hostpart = _split(hostpart, b"~", 2)[0]
+        hostport, extension = _split(hostpart, b"/", 2)
+        authuser, domainport = _split(authuser, b":", 2)
+        if domainport is not None:      # user@domain:port:secret:authuser
+            secret, authuser = authuser, domainport
+        self.valid = True
+        self.clear = _plain(peer) and (transport is None or transport[:-1].isalpha())
+        self.user = _unquoted(_split(userdomain, b"@", 2)[0])
+        self.host = _unquoted(_split(hostport, b":", 2)[0])
+        self.secret, self.authuser = _unquoted(secret), _unquoted(authuser)
+        self.extension = _unquoted(extension)
+
+
+def _split(text, delimiter, count):
+    """``AST_NONSTANDARD_RAW_ARGS``: ``text`` (bytes or None) split at ``delimiter`` into at most
+    ``count`` fields, the last one taking the rest.  A delimiter inside ``()``, ``[]`` or
+    ``"..."``, or right after a backslash, does not split.  Missing fields are None."""
+    text = text or b""
+    fields = []
+    pos = 0
+    paren = bracket = quote = 0
+    ended_on_delimiter = False
+    while pos < len(text) and len(fields) < count - 1:
+        start = pos
+        while pos < len(text):
+            byte = text[pos:pos + 1]
+            if byte == b"\\":
+                pos += 1
+            elif byte == delimiter and not (paren or quote or bracket):
+                break
+            paren, bracket, quote = _nesting(byte, paren, bracket, quote)
+            pos += 1
+        fields.append(text[start:pos])
+        ended_on_delimiter = pos < len(text)
+        pos += 1 if ended_on_delimiter else 0
+    if pos < len(text) or ended_on_delimiter:
+        fields.append(text[pos:])
+    return fields + [None] * (count - len(fields))
+
+
+def _nesting(byte, paren, bracket, quote):
+    """The ``()``, ``[]`` and ``"`` state of ``__ast_app_separate_args()`` after ``byte``."""
+    if byte == b"(":
+        paren += 1
+    elif byte == b")":
+        paren = max(paren - 1, 0)
+    elif byte == b"[":
+        bracket += 1
+    elif byte == b"]":
+        bracket = max(bracket - 1, 0)
+    elif byte == b'"':
+        quote = 1 - quote
+    return paren, bracket, quote
+
+
+def _plain(peer):
+    """No peer, or a peer name as sip.conf can hold one (no ``:``, ``@``, ``/``, quote or
+    blank)."""
+    if peer is None:
+        return True
+    return bool(peer) and not any(byte in b":@/\"" or byte < 33 for byte in peer)
+
+
+def _unquoted(field):
+    """``ast_strip_quoted(field, "\"", "\"")`` as text; empty for a missing field."""
+    if not field:
+        return ""
+    if len(field) > 1 and field[:1] == b'"' and field[-1:] == b'"':
+        field = field[1:-1]
+    return field.decode("utf-8", "replace")
+
+
+def register_object(value, register):
+    """The object name of the ``register =>`` line ``value`` (its :class:`Register` reading) in
+    findings and reports: ``register user@host``, or ``register line N`` when the line is not
+    clear: a name never carries a byte of a secret."""
+    if register.clear:
+        return "register %s@%s" % (register.user, register.host)
+    return "register line %d" % value.line
 
 
 def _register_finding(cfg, value, policy):
-    user, secret, authuser, host, extension = parse_register(str(value))
-    names = [user, authuser, extension]
-    reasons = secret_problems(secret, names, policy) if secret else \
-        ["no secret in the register line (registration without authentication)"]
+    register = Register(str(value))
+    if not register.valid:
+        reasons = ["chan_sip cannot parse this register line (it needs user[:secret]@host): "
+                   "it is ignored; remove it or fix it"]
+    elif register.secret:
+        reasons = secret_problems(register.secret,
+                                  [register.user, register.authuser, register.extension], policy)
+    else:
+        reasons = ["no secret in the register line (registration without authentication)"]
     if not reasons:
         return []
-    obj = "register %s@%s" % (user, host)
-    return [Finding("PBX-SEC-001", obj, "chan_sip register", value, reasons, cfg.root_path,
-                    "register", False, "provider credential: change it with the provider")]
+    return [Finding("PBX-SEC-001", register_object(value, register), "chan_sip register", value,
+                    reasons, cfg.root_path, "register", False,
+                    "provider credential: change it with the provider")]
 
 
 def pjsip_findings(cfg, policy):

@@ -18,6 +18,10 @@ Nothing here ever puts a PIN into a message, an exception or a result.
 
 from __future__ import annotations
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    is_credential,
+    mask_value,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
     EditPlan,
     FileChange,
@@ -196,10 +200,18 @@ class VoicemailPlan(EditPlan):
 
 
 def _general_values(cfg, option):
+    """Values of every [general] assignment of ``option``, masked for a credential option."""
     category = cfg.first(GENERAL)
     if category is None:
         return []
-    return [str(v) for v in category.get_all(option)]
+    return [_shown(option, v) for v in category.get_all(option)]
+
+
+def _shown(option, value):
+    """How results and messages show a [general] value: masked for a credential option."""
+    if is_credential("voicemail", option):
+        return mask_value(value)
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 class _Session:
@@ -276,7 +288,7 @@ class _Session:
             text = (b"\r\n" if b"\r\n" in data else b"\n") + line
         self.cfg = self.apply_edits({source.key: [(lex.end, lex.end, text)]})
         self.actions.append("%s: added %s = %s to [general]" % (
-            source.path, option, value_b.decode("utf-8", "replace")))
+            source.path, option, _shown(option, value_b)))
 
     def rewrite_general(self, option, wanted_b, ok):
         """Rewrite in place every own [general] assignment of ``option`` that ``ok`` rejects."""
@@ -297,7 +309,7 @@ class _Session:
             edit = _text_edit_to_file(statement, start_i, end_i, wanted_b)
             edits.setdefault(statement.source.key, []).append(edit)
             self.actions.append("%s:%d: %s = %s" % (statement.path, statement.line, option,
-                                                    wanted_b.decode("utf-8", "replace")))
+                                                    _shown(option, wanted_b)))
         if edits:
             self.cfg = self.apply_edits(edits)
 

@@ -96,8 +96,11 @@ options:
     type: path
   secret:
     description:
-      - The value is a secret (a C(secret=), C(password=)...). It is then hidden from the diff,
-        the results and the logs; diff lines carrying the option read C(option = ********).
+      - The value is a secret. It is then hidden from the diff, the results, the messages and the
+        logs; diff lines carrying the option read C(option = ********).
+      - Implied when O(option) is a credential option of the kind of file O(path) is (C(secret)
+        of C(sip.conf), C(password) of C(pjsip.conf), see the list in
+        C(plugins/module_utils/astconf_credentials.py)); set it for any other secret.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -190,10 +193,12 @@ files:
   sample: [/etc/asterisk/sip_general_custom.conf]
 diff:
   description:
-    - One entry per changed file.
-    - Lines assigning credentials (C(secret), C(md5secret), C(remotesecret), C(dbsecret),
-      C(password), C(md5_cred), C(register)) always read C(option = ********), whichever option
-      the task changes.
+    - One entry per changed file. Lines end at C(\n) only, as Asterisk reads them.
+    - A line carrying a credential of the kind of file O(path) is (for C(sip.conf) C(secret),
+      C(md5secret), C(remotesecret), C(auth), C(register), C(mwi); for a file of an unknown kind,
+      every kind's) always reads C(option = ********), whichever option the task changes; a
+      commented-out one reads C(;option = ********). In C(voicemail.conf), mailbox PINs and
+      C(imappassword) read C(****).
   returned: always
   type: list
   elements: dict
@@ -242,8 +247,12 @@ msg:
 from ansible.module_utils.basic import AnsibleModule, _load_params
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    file_kind,
+    is_credential,
+    mask_value,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
-    lines_carrying,
     plan_option,
     plan_remove_section,
 )
@@ -253,31 +262,33 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
     diff_entry,
     refuse_errors,
+    refuse_outside,
     warn_about_tree,
     write_changes,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_redact import redact
 
-MASK = "********"
-# Options whose values are credentials wherever they appear (chan_sip, PJSIP, IAX2, AMI, ARI):
-# their lines are masked in every diff, whichever option the task changes. `register` lines
-# carry `user:secret@host`.
-SECRET_OPTIONS = ("secret", "md5secret", "remotesecret", "dbsecret", "password", "md5_cred",
-                  "register")
+
+def _is_secret(params):
+    """Whether the value is a credential: ``secret`` is set, or the option is a credential of
+    the tree's kind of file (``secret`` of sip.conf, ``password`` of pjsip.conf...)."""
+    try:
+        if boolean(params.get("secret", False), strict=False):
+            return True
+    except TypeError:
+        return True
+    option, path = params.get("option"), params.get("path")
+    return option is not None and path is not None and is_credential(file_kind(path), option)
 
 
 def _secret_requested():
-    """Whether ``secret`` is set, read before AnsibleModule so that ``value`` gets ``no_log``."""
+    """:func:`_is_secret`, read before AnsibleModule so that ``value`` gets ``no_log``."""
     try:
         params = _load_params()
     except Exception:  # pylint: disable=broad-except
         return False
-    if not isinstance(params, dict):
-        return False
-    try:
-        return boolean(params.get("secret", False), strict=False)
-    except TypeError:
-        return False
+    return isinstance(params, dict) and _is_secret(params)
 
 
 def argument_spec(secret=False):
@@ -298,24 +309,20 @@ def argument_spec(secret=False):
     )
 
 
-def _mask_text(text, options):
-    """Replace every line assigning one of ``options`` with ``option = ********``."""
-    lines = text.splitlines(True)
-    data = text.encode("utf-8")
-    for option in options:
-        for number in lines_carrying(data, option):
-            line = lines[number - 1]
-            ending = line[len(line.rstrip("\r\n")):]
-            lines[number - 1] = "%s = %s%s" % (option, MASK, ending)
-    return "".join(lines)
-
-
 def _shown(value, secret):
-    if not secret or value is None:
-        return value
-    if isinstance(value, list):
-        return [MASK for _item in value]
-    return MASK
+    return mask_value(value) if secret else value
+
+
+def _diffs(plan, kind, extra):
+    """The diff entries of the plan, every credential masked (before: as the tree reads it now;
+    after: as the edited tree would)."""
+    diffs = []
+    for change in plan.changes:
+        before = "" if change.before is None else \
+            redact(change.before, kind, plan.config, change.key, extra)
+        after = redact(change.after, kind, plan.new_config, change.key, extra)
+        diffs.append(diff_entry(change, before, after))
+    return diffs
 
 
 def main():
@@ -330,7 +337,7 @@ def main():
         required_by={"value": "option", "override_file": "option", "section_type": "option"},
     )
     params = module.params
-    secret = params["secret"]
+    secret = _is_secret(params)
     if secret and params["value"] is not None:
         module.no_log_values.add(params["value"])
     option = params["option"]
@@ -344,18 +351,15 @@ def main():
                                state=params["state"], multiple=params["multiple"],
                                writable=params["writable"],
                                override_file=params["override_file"],
-                               section_type=params["section_type"])
+                               section_type=params["section_type"], secret=secret)
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
     refuse_errors(module, cfg, params["strict"])
+    refuse_outside(module, plan.changes)
     exec_directives = warn_about_tree(module, cfg)
 
-    diffs = []
-    for change in plan.changes:
-        before = change.before.decode("utf-8") if change.before is not None else ""
-        after = change.after.decode("utf-8")
-        masked = SECRET_OPTIONS + ((option,) if secret and option is not None else ())
-        diffs.append(diff_entry(change, _mask_text(before, masked), _mask_text(after, masked)))
+    extra = (option,) if secret and option is not None else ()
+    diffs = _diffs(plan, file_kind(cfg.root_path), extra)
 
     backup_files = []
     if plan.changed and not module.check_mode:

@@ -18,9 +18,14 @@ description:
   - For the options named in O(get) and O(get_all), returns each category's B(effective) value
     (the last assignment, inherited ones included) or every value in order, with the C(path:line)
     each one comes from.
-  - Values of secret options (C(secret), C(password), C(md5secret), C(remotesecret), plus any
-    named in O(mask)) are never returned; they read C(********). Whether such an option is set can
-    still be seen.
+  - Values of credential options are never returned; they read C(********). Whether such an
+    option is set can still be seen. The credential options are those of the kind of file
+    O(path) is (for C(sip.conf) C(secret), C(md5secret), C(remotesecret), C(auth), C(register),
+    C(mwi); for C(pjsip.conf) C(password), C(md5_cred), C(oauth_secret), C(refresh_token); for
+    C(manager.conf) C(secret); for C(ari.conf) C(password); C(dbpass) of the realtime drivers, see
+    the list in C(plugins/module_utils/astconf_credentials.py)), every kind's for a file of an
+    unknown kind, plus any named in O(mask).
+  - In C(voicemail.conf), the PIN and the C(imappassword) of every mailbox read C(****).
   - Reads only; never changes a file. C(#exec) lines are never run.
 author:
   - pbxsec.hardening developers (@pbxsec)
@@ -47,8 +52,8 @@ options:
     default: []
   mask:
     description:
-      - More option names whose values are secret, added to the fixed list C(secret),
-        C(password), C(md5secret), C(remotesecret). Their values are returned as C(********).
+      - More option names whose values are secret, added to the credential options of the kind
+        of file O(path) is. Their values are returned as C(********).
     type: list
     elements: str
     default: []
@@ -176,32 +181,41 @@ exec_directives:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    credential_options,
+    file_kind,
+    mask_value,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
+    is_mailbox_context,
+    mask_mailbox_value,
+)
 
-MASK = "********"
-SECRET_OPTIONS = ("secret", "password", "md5secret", "remotesecret")
 
-
-def _shown(option, value, masked):
+def _shown(option, value, masked, mailbox):
     if value is None:
         return None
-    return MASK if option.lower() in masked else str(value)
+    if option.lower() in masked:
+        return mask_value(value)
+    return mask_mailbox_value(value) if mailbox else str(value)
 
 
-def describe(category, get, get_all, masked):
-    """What the module returns for one category."""
+def describe(category, get, get_all, masked, mailbox=False):
+    """What the module returns for one category (``mailbox``: its variables are voicemail
+    mailboxes, whose PINs are masked)."""
     effective, origin, effective_all, origin_all, index_all = {}, {}, {}, {}, {}
     position = dict((id(variable), number) for number, variable in enumerate(category.variables))
     for option in get:
         value = category.get(option)
-        effective[option] = _shown(option, value, masked)
+        effective[option] = _shown(option, value, masked, mailbox)
         origin[option] = value.origin if value is not None else None
     for option in get_all:
         values = category.get_all(option)
-        effective_all[option] = [_shown(option, value, masked) for value in values]
+        effective_all[option] = [_shown(option, value, masked, mailbox) for value in values]
         origin_all[option] = [value.origin for value in values]
         index_all[option] = [position[id(value.variable)] for value in values]
     return dict(name=category.name, is_template=category.is_template,
@@ -223,7 +237,6 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    masked = set(SECRET_OPTIONS) | set(name.lower() for name in params["mask"])
     for option in params["get"] + params["get_all"]:
         if not option or option != option.strip():
             module.fail_json(msg="option name %r is empty or surrounded by blanks" % option)
@@ -233,7 +246,10 @@ def main():
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
 
-    categories = [describe(category, params["get"], params["get_all"], masked)
+    kind = file_kind(cfg.root_path)
+    masked = credential_options(kind, params["mask"])
+    categories = [describe(category, params["get"], params["get_all"], masked,
+                           kind == "voicemail" and is_mailbox_context(cfg, category))
                   for category in cfg.categories
                   if params["templates"] or not category.is_template]
     module.exit_json(

@@ -173,16 +173,18 @@ files:
   elements: str
   sample: [/etc/asterisk/voicemail_site.conf]
 diff:
-  description: One entry per changed file; every mailbox PIN reads C(****).
+  description:
+    - One entry per changed file; every mailbox PIN and C(imappassword) reads C(****), commented
+      mailbox lines included, and lines carrying C(authpassword) read C(authpassword = ********).
   returned: always
   type: list
   elements: dict
   contains:
     before:
-      description: Old contents, PINs masked.
+      description: Old contents, credentials masked.
       type: str
     after:
-      description: New contents, PINs masked.
+      description: New contents, credentials masked.
       type: str
     before_header:
       description: File name.
@@ -196,7 +198,9 @@ backup_files:
   type: list
   elements: str
 general_before:
-  description: Values of every assignment, in order, of each C([general]) option asked about.
+  description:
+    - Values of every assignment, in order, of each C([general]) option asked about.
+    - Values of credential options (C(authpassword), C(imappassword)) read C(********).
   returned: always
   type: dict
   sample: {dialout: [from-internal]}
@@ -236,22 +240,26 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    is_credential,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
     diff_entry,
     refuse_errors,
+    refuse_outside,
     warn_about_tree,
     write_changes,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     mailboxes,
-    mask_pins,
     pin_problems,
     weak_pins,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_redact import redact
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail import plan_voicemail
 
 
@@ -317,11 +325,20 @@ def _new_pins(module, pins, policy):
     return out
 
 
+def _hide_credentials(module, *mappings):
+    """Keep the credential values the task sets (C(authpassword)...) out of every output."""
+    for mapping in mappings:
+        for name, value in mapping.items():
+            if value and is_credential("voicemail", name):
+                module.no_log_values.add(value)
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
     general = _strings(module, "general", params["general"], True)
     mailbox_options = _strings(module, "mailbox_options", params["mailbox_options"], False)
+    _hide_credentials(module, general, mailbox_options)
     general_min = _bounds(module, "general_min", params["general_min"])
     general_max = _bounds(module, "general_max", params["general_max"])
     policy = params["pin_policy"] or {}
@@ -343,16 +360,15 @@ def main():
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
 
+    refuse_outside(module, plan.changes)
     exec_directives = warn_about_tree(module, cfg)
 
     diffs = []
     for change in plan.changes:
-        before = b""
-        if change.before is not None:
-            before = mask_pins(change.before, cfg, change.key)
-        after = mask_pins(change.after, plan.new_config, change.key)
-        diffs.append(diff_entry(change, before.decode("utf-8", "replace"),
-                                after.decode("utf-8", "replace")))
+        before = "" if change.before is None else \
+            redact(change.before, "voicemail", cfg, change.key)
+        after = redact(change.after, "voicemail", plan.new_config, change.key)
+        diffs.append(diff_entry(change, before, after))
 
     backup_files = []
     if plan.changed and not module.check_mode:

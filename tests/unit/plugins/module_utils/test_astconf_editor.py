@@ -279,3 +279,38 @@ def test_section_type_that_matches_no_section_writes_nothing(astconf_tree):
     cfg = load_config(str(root / "pjsip.conf"))
     with pytest.raises(AsteriskConfigError, match=r"\[100\] would not exist"):
         plan_option(cfg, "100", "password", "N3wSecretValue9", section_type="aor")
+
+
+# --- issue 16: messages never quote a credential ----------------------------------------------
+
+SHADOWED_SECRET = {"manager.conf": "[admin]\nsecret=Short1\n#include manager_site.conf\n",
+                   "manager_site.conf": "[admin](+)\nsecret=SiteAdminSecret2\n"}
+
+
+@pytest.mark.parametrize("secret", [True, None])
+def test_failure_never_quotes_an_old_credential(astconf_tree, secret):
+    """None: ``secret`` of manager.conf is a credential by its name."""
+    root = astconf_tree(SHADOWED_SECRET)
+    cfg = load_config(str(root / "manager.conf"))
+    with pytest.raises(AsteriskConfigError) as caught:
+        plan_option(cfg, "admin", "secret", "N3wAdminSecret!", writable=["manager.conf"],
+                    secret=secret)
+    message = str(caught.value)
+    assert "secret would still be '********' (from %s:2)" % (root / "manager_site.conf") in message
+    for value in ("SiteAdminSecret2", "Short1", "N3wAdminSecret!"):
+        assert value not in message
+
+
+def test_failure_quotes_a_value_that_is_no_credential(astconf_tree):
+    root = astconf_tree({"sip.conf": "[general]\nallowguest=no\n#include sip_site.conf\n",
+                         "sip_site.conf": "[general](+)\nallowguest=yes\n"})
+    with pytest.raises(AsteriskConfigError, match="allowguest would still be 'yes'"):
+        plan_option(load_config(str(root / "sip.conf")), "general", "allowguest", "no",
+                    writable=["sip.conf"])
+
+
+def test_absent_failure_never_quotes_a_credential(astconf_tree):
+    root = astconf_tree({"sip.conf": "[100]\nsecret=Inherited9\n[101](100)\n"})
+    with pytest.raises(AsteriskConfigError) as caught:
+        plan_option(load_config(str(root / "sip.conf")), "101", "secret", state="absent")
+    assert "Inherited9" not in str(caught.value)

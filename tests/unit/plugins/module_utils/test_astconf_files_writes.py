@@ -50,8 +50,6 @@ def test_link_out_of_the_config_dir_is_never_written(run_module, freepbx_link_ou
     assert b"OUTSIDE-MARKER" not in (stdout + stderr).encode()
 
 
-@pytest.mark.xfail(strict=True, reason="asterisk_config must call refuse_outside before it builds "
-                                       "its diffs (change request of issue 16 item 10)")
 def test_link_out_of_the_config_dir_is_never_shown_in_check_mode(run_module, freepbx_link_out):
     conf, outside, args = freepbx_link_out
     result, stdout, stderr = run_module(MODULE, args, check=True, diff=True, output="raw")

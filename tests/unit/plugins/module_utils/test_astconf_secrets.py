@@ -13,8 +13,8 @@ import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
     audit_dir,
+    Register,
     make_policy,
-    parse_register,
     secret_problems,
 )
 
@@ -59,11 +59,57 @@ def test_pbx_sec_policy_tunable():
         make_policy({"nope": 1})
 
 
-def test_pbx_sec_001_register_parsing():
-    assert parse_register("6491234567:kiwi123@sip.kiwi.example/100") == \
-        ("6491234567", "kiwi123", "", "sip.kiwi.example", "100")
-    assert parse_register("tls://u@dom:s3:auth@h:5061/200~120") == ("u", "s3", "auth", "h:5061", "200")
-    assert parse_register("trunk?u:pw@h") == ("u", "pw", "", "h", "")
+def _reading(text):
+    register = Register(text)
+    return (register.valid, register.clear, register.user, register.secret, register.authuser,
+            register.host, register.extension)
+
+
+@pytest.mark.parametrize("text, reading", [
+    # The cases of chan_sip's own sip_parse_register_line_test.
+    ("name@domain", (True, True, "name", "", "", "domain", "")),
+    ("name:pass@domain", (True, True, "name", "pass", "", "domain", "")),
+    ("name@namedomain:pass:authuser@domain", (True, True, "name", "pass", "authuser", "domain", "")),
+    ("tls://name@namedomain:pass:authuser@domain/extension~111",
+     (True, True, "name", "pass", "authuser", "domain", "extension")),
+    ("peer?tcp://name@namedomain:pass:authuser@domain:1234/extension~111",
+     (True, True, "name", "pass", "authuser", "domain", "extension")),
+    ("peer?name:pass:authuser:1234/extension~111", (False, False, "", "", "", "", "")),
+    ("@domin:1234", (False, False, "", "", "", "", "")),
+    ("name@namedomain:4321:pass:authuser@domain", (True, True, "name", "pass", "authuser", "domain", "")),
+    ("name@namedomain:4321::@domain", (True, True, "name", "", "", "domain", "")),
+    # Ours.
+    ("6491234567:kiwi123@sip.kiwi.example/100", (True, True, "6491234567", "kiwi123", "", "sip.kiwi.example", "100")),
+    ("trunk?u:pw@h", (True, True, "u", "pw", "", "h", "")),
+    ("4000:(Tr?unk)@h", (True, True, "4000", "(Tr?unk)", "", "h", "")),
+    # chan_sip takes "4000:Tr" for a peer name and the rest of the secret for the user.
+    ("4000:Tr?unkPass1234@sip.provider.example/4000",
+     (True, False, "unkPass1234", "", "", "sip.provider.example", "4000")),
+    ("4000:a/b@h", (False, False, "", "", "", "", "")),
+    ("4001:NoHostSecret99", (False, False, "", "", "", "", "")),
+])
+def test_pbx_sec_001_register_is_read_as_chan_sip_reads_it(text, reading):
+    assert _reading(text) == reading
+
+
+@pytest.mark.parametrize("line, name", [
+    ("4000:Tr?unkPass1234@sip.provider.example/4000", "register line 2"),
+    ("4001:NoHostSecret99", "register line 2"),
+    ("4000:a//bSecret77@h", "register line 2"),
+    ("tls://6491234567:kiwi123@sip.kiwi.example:5061/100~120", "register 6491234567@sip.kiwi.example"),
+])
+def test_pbx_sec_001_register_object_never_carries_a_secret_byte(astconf_tree, line, name):
+    conf = astconf_tree({"sip.conf": "[general]\nregister => %s\n" % line})
+    findings, _statuses, _errors = audit_dir(str(conf), POLICY, ["PBX-SEC-001"])
+    assert [f.object for f in findings] == [name]
+    assert (findings[0].file, findings[0].line) == (str(conf / "sip.conf"), 2)
+
+
+def test_pbx_sec_001_unparsable_register_line_is_a_finding_of_its_own(astconf_tree):
+    conf = astconf_tree({"sip.conf": "[general]\nregister => 4001:NoHostSecret99\n"})
+    findings = audit_dir(str(conf), POLICY, ["PBX-SEC-001"])[0]
+    assert any("cannot parse" in reason for reason in findings[0].reasons)
+    assert "NoHostSecret99" not in repr([f.as_dict() for f in findings])
 
 
 def test_pbx_sec_001_templates_includes_and_plus(astconf_tree):

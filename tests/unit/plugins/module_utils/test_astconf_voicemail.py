@@ -19,6 +19,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes
     effective_options,
     mailbox_fields,
     mailboxes,
+    mask_mailbox_value,
     mask_pins,
     option_items,
     pin_problems,
@@ -255,3 +256,33 @@ def test_mask_pins_hides_every_pin_and_nothing_else(astconf_tree):
     site = [s for k, s in cfg.files.items() if k.endswith("site.conf")][0]
     assert mask_pins(site.data, cfg, site.key) == site.data.replace(
         b"=> 1000,", b"=> ****,").replace(b"=> 101,", b"=> ****,")
+
+
+# --- issue 16: every PIN a diff could show --------------------------------------------------------
+
+HIDDEN_PINS = ("[general]\nserveremail=pbx\n[default]\n"
+               "100 => 737373,Alice,,,imapuser=alice|imappassword=ImapSecret7\n"
+               ";101 = 515151,Bob\n"
+               ";-- retired boxes:\n102 => 626262,Carol\n103=848484,Dan\n--;\n"
+               "104 => 929292,Eve ; 104 => 313131,Eve\n")
+
+
+def test_mask_pins_covers_comments_block_comments_and_imap_passwords(astconf_tree):
+    root = astconf_tree({"voicemail.conf": HIDDEN_PINS})
+    cfg = load_config(str(root / "voicemail.conf"))
+    source = cfg.files[str(root / "voicemail.conf")]
+    masked = mask_pins(source.data, cfg, source.key)
+    for secret in (b"737373", b"ImapSecret7", b"515151", b"626262", b"848484", b"929292",
+                   b"313131"):
+        assert secret not in masked
+    assert masked == (b"[general]\nserveremail=pbx\n[default]\n"
+                      b"100 => ****,Alice,,,imapuser=alice|imappassword=****\n"
+                      b";101 = ****,Bob\n"
+                      b";-- retired boxes:\n102 => ****,Carol\n103=****,Dan\n--;\n"
+                      b"104 => ****,Eve ; 104 => ****,Eve\n")
+
+
+def test_mask_mailbox_value():
+    assert mask_mailbox_value("1234,Bob,,,attach=yes|imappassword=Pw9") == \
+        "****,Bob,,,attach=yes|imappassword=****"
+    assert mask_mailbox_value("") == ""

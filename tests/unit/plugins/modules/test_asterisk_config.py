@@ -253,3 +253,96 @@ def test_credentials_elsewhere_in_the_file_never_reach_the_diff(astconf_tree, ru
             assert credential not in shown
         assert "secret = ********" in result["diff"][0]["after"]
     assert "secret=ext100pass" in (root / "sip.conf").read_text()
+
+
+# --- issue 16: secrets never reach output ---------------------------------------------------------
+
+ODD_BREAKS = ("\x0c", "\r", "\u2028", "\x85", "\r\n")
+
+
+def test_odd_line_breaks_never_shift_the_mask(astconf_tree, run):
+    """Asterisk ends a line at \\n only: a form feed, a lone \\r, U+2028 or U+0085 above a peer
+    is a byte inside a line, and the mask must stay on the line that carries the secret."""
+    peers = "".join("; note%sabove\n[%d]\ntype=friend\nsecret = Phone%dSecret\n" % (brk, 100 + n, 100 + n)
+                    for n, brk in enumerate(ODD_BREAKS))
+    root = astconf_tree({"sip.conf": "[general]\nallowguest=yes\n" + peers})
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+
+    for check in (True, False):
+        result = run(args, check=check)
+        shown = json.dumps(result)
+        assert result["changed"] is True
+        for number in range(len(ODD_BREAKS)):
+            assert "Phone%dSecret" % (100 + number) not in shown
+        lines = result["diff"][0]["after"].split("\n")
+        assert lines.count("type=friend") == len(ODD_BREAKS)
+        assert lines.count("secret = ********") == len(ODD_BREAKS)
+
+
+def test_a_tree_that_is_not_utf8_fails_without_quoting_a_secret(astconf_tree, run):
+    root = astconf_tree({"sip.conf": b"[general]\nallowguest=yes\n[100]\nsecret=L\xe4tin1Secret\n"})
+    result = run({"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+                  "value": "no"}, check=True)
+    assert result["failed"] is True and "UTF-8" in result["msg"]
+    assert "tin1Secret" not in json.dumps(result)
+
+
+CREDENTIAL_TREES = [
+    ("sip.conf", "[general]\nallowguest=yes\nmwi => 100:MwiSecret42@192.0.2.1/100\n"
+                 "[trunk]\ntype=peer\nauth = kiwi:AuthSecret42@kiwi.example\n", ["MwiSecret42", "AuthSecret42"]),
+    ("res_config_mysql.conf", "[general]\ndbhost=127.0.0.1\ndbpass = RealtimeSecret42\n"
+                              ";dbpass = OldRealtimeSecret42\n", ["RealtimeSecret42"]),
+    ("res_odbc.conf", "[general]\ndsn=asterisk\npassword => OdbcSecret42\n", ["OdbcSecret42"]),
+    ("iax.conf", "[general]\nallowguest=yes\n[200]\ntype=friend\ndbsecret=iax/200/Sec42ret\n",
+     ["Sec42ret"]),
+]
+
+
+@pytest.mark.parametrize("name, text, secrets", CREDENTIAL_TREES, ids=[t[0] for t in CREDENTIAL_TREES])
+def test_credentials_of_every_file_kind_are_masked_in_the_diff(astconf_tree, run, name, text, secrets):
+    root = astconf_tree({name: text})
+    result = run({"path": str(root / name), "section": "general", "option": "allowguest",
+                  "value": "no"}, check=True)
+    assert result["changed"] is True
+    shown = json.dumps(result)
+    for secret in secrets:
+        assert secret not in shown
+
+
+def test_failure_message_never_quotes_the_old_secret(astconf_tree, run, snapshot):
+    root = astconf_tree({"manager.conf": "[general]\nenabled=yes\n[admin]\nsecret=Short1\n"
+                                         "#include manager_site.conf\n",
+                         "manager_site.conf": "[admin](+)\nsecret=SiteAdminSecret2\n"})
+    before = snapshot(root)
+    for secret in (True, False):        # secret of manager.conf: a credential either way
+        result = run({"path": str(root / "manager.conf"), "section": "admin", "option": "secret",
+                      "value": "N3wAdminSecret!", "secret": secret, "writable": ["manager.conf"]})
+        assert result["failed"] is True
+        assert "manager_site.conf:2" in result["msg"]
+        shown = json.dumps(result)
+        for value in ("SiteAdminSecret2", "Short1", "N3wAdminSecret!"):
+            assert value not in shown
+    assert snapshot(root) == before
+
+
+def test_a_credential_option_is_secret_without_being_told(astconf_tree, run):
+    root = astconf_tree({"pjsip.conf": "[100]\ntype=auth\nusername=100\npassword=OldPjsipPass9\n"})
+    result = run({"path": str(root / "pjsip.conf"), "section": "100", "section_type": "auth",
+                  "option": "password", "value": "NewPjsipPass9x"}, check=True)
+    shown = json.dumps(result)
+    assert result["changed"] is True
+    assert "OldPjsipPass9" not in shown and "NewPjsipPass9x" not in shown
+    assert result["effective_before"] == result["effective_after"] == "********"
+
+
+def test_voicemail_pins_are_masked_in_the_diff(astconf_tree, run):
+    root = astconf_tree({"voicemail.conf": "[general]\noperator=yes\n[default]\n"
+                                           "101 => 515151,Bob,,,imapuser=bob|imappassword=ImapSecret1\n"
+                                           ";102 = 626262,Old\n"})
+    result = run({"path": str(root / "voicemail.conf"), "section": "general", "option": "operator",
+                  "value": "no"}, check=True)
+    shown = json.dumps(result)
+    for secret in ("515151", "ImapSecret1", "626262"):
+        assert secret not in shown
+    assert "101 => ****,Bob,,,imapuser=bob|imappassword=****" in result["diff"][0]["after"]

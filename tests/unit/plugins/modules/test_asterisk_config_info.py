@@ -171,3 +171,31 @@ def test_blank_option_name_is_refused(astconf_tree, run):
     root = tree(astconf_tree)
     result = run({"path": str(root / "manager.conf"), "get": [" write"]})
     assert result["failed"] is True and "blanks" in result["msg"]
+
+
+# --- issue 16: one list of credential options -----------------------------------------------------
+
+@pytest.mark.parametrize("name, text, get", [
+    ("sip.conf", "[general]\nregister => 4000:RegSecret42@sip.example/4000\n"
+                 "[trunk]\nauth = kiwi:AuthSecret42@kiwi.example\n", ["register", "auth"]),
+    ("pjsip.conf", "[100]\ntype=auth\nauth_type=md5\nmd5_cred=Md5CredSecret42\n", ["md5_cred"]),
+    ("iax.conf", "[200]\ntype=friend\ndbsecret=iax/DbSecret42\n", ["dbsecret"]),
+    ("res_pgsql.conf", "[general]\ndbpass=PgSecret42\n", ["dbpass"]),
+    ("voicemail.conf", "[general]\nauthpassword=ImapMaster42\n[default]\n"
+                       "101 => 515151,Bob,,,imappassword=ImapSecret42\n", ["authpassword", "101"]),
+])
+def test_credentials_of_every_file_kind_read_masked(astconf_tree, run, name, text, get):
+    root = astconf_tree({name: text})
+    result = run({"path": str(root / name), "get": get, "get_all": get})
+    assert not result.get("failed"), result
+    shown = repr(result)
+    for secret in ("Secret42", "ImapMaster42", "515151"):
+        assert secret not in shown
+    assert any(value is not None for category in result["categories"]
+               for value in category["effective"].values())
+
+
+def test_pjsip_auth_names_a_section_and_is_shown(astconf_tree, run):
+    root = astconf_tree({"pjsip.conf": "[100]\ntype=endpoint\nauth=100-auth\n"})
+    result = run({"path": str(root / "pjsip.conf"), "get": ["auth"]})
+    assert result["categories"][0]["effective"] == {"auth": "100-auth"}

@@ -73,3 +73,14 @@ def test_pbx_sec_no_secret_in_any_output(astconf_tree, run, run_verbose):
     out = json.dumps(run({"config_dir": str(conf)}))
     for secret in SECRETS:
         assert secret not in out
+
+
+def test_pbx_sec_001_register_objects_carry_no_secret_byte(astconf_tree, run):
+    conf = astconf_tree({"sip.conf": ("[general]\n"
+                                      "register => 4000:Tr?unkPass1234@sip.provider.example/4000\n"
+                                      "register => 4001:NoHostSecret99\n")})
+    result = run({"config_dir": str(conf), "controls": ["PBX-SEC-001"]})
+    assert sorted(f["object"] for f in result["findings"]) == ["register line 2", "register line 3"]
+    shown = json.dumps(result)
+    for secret in ("unkPass1234", "NoHostSecret99"):
+        assert secret not in shown
