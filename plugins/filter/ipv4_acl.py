@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import is_localhost
 
 
 def _network(text):
@@ -61,9 +62,11 @@ def _match_entries(match):
                 yield entry
 
 
-def acl_outside(match, networks):
-    """Entries of a PJSIP ``match=`` value (a string or a list of them, comma-separated
-    addresses, networks or host names) that do not lie within one of ``networks``.
+def acl_outside(match, networks, localhost=False):
+    """Entries of a PJSIP ``match=`` or a ``permit=`` value (a string or a list of them,
+    comma-separated addresses, networks or host names) that do not lie within one of
+    ``networks``; with ``localhost``, entries on this host only (127.0.0.0/8 in any netmask
+    form, ``::1``: the audit's own ``is_localhost``) lie within too.
 
     Host names, IPv6 and anything unparsable count as outside: they cannot be shown to be
     within a provider network.
@@ -76,6 +79,8 @@ def acl_outside(match, networks):
             raise AnsibleFilterError("acl_outside: %r: %s" % (network, exc))
     outside = []
     for entry in _match_entries(match):
+        if localhost and is_localhost(entry):
+            continue
         address = entry
         if address.count(":") == 1:          # a.b.c.d:port
             address = address.split(":", 1)[0]

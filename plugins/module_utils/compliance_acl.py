@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """IPv4 address sets for the audit: networks as the operator gives them, Asterisk's
-``permit``/``deny`` lists (``ast_append_ha()``/``ast_apply_ha()`` of main/acl.c) and the one
-question both the ACL and the firewall checks ask: which addresses outside the allowed networks
-get through?
+``permit``/``deny`` lists (``ast_append_ha()``/``ast_apply_ha()`` of main/acl.c), the one
+question both the ACL and the firewall checks ask (which addresses outside the allowed networks
+get through?) and the one answer every AMI, HTTP and ACL rule takes for "localhost"
+(:func:`is_localhost`).
 
 Answers are exact: the IPv4 space is cut at every boundary any rule or allowed network has, and
 one address of each piece is tried (every address of a piece is treated alike)."""
@@ -18,6 +19,9 @@ import ipaddress
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import finding
 
 SPACE_END = 2 ** 32
+# This host only: IPv4's loopback block, and IPv6's loopback address.
+LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+IPV6_LOOPBACK = ipaddress.IPv6Network("::1/128")
 
 
 def network(text):
@@ -27,6 +31,35 @@ def network(text):
         return ipaddress.IPv4Network(str(text).strip(), strict=False)
     except ValueError:
         return None
+
+
+def host_part(address):
+    """The address of ``a.b.c.d``, ``a.b.c.d:port``, ``[v6]:port`` or ``v6`` (an unclosed ``[``
+    is left as it is: no address)."""
+    text = str(address).strip()
+    if text.startswith("["):
+        host, closed, _port = text[1:].partition("]")
+        return host if closed else text
+    if text.count(":") == 1:
+        return text.split(":", 1)[0]
+    return text
+
+
+def is_localhost(text):
+    """Whether a ``permit``/``deny`` entry or a bind address reaches this host only: an IPv4
+    address or network inside 127.0.0.0/8 in any form Asterisk takes (``127.0.0.1``,
+    ``127.0.0.1/8``, ``127.0.0.1/255.255.255.0``: host bits are masked), or ``::1`` (also
+    ``[::1]``, ``::1/128``, with a port).  Names such as ``localhost`` are not addresses to
+    Asterisk (it parses them numerically and falls back to every interface), nor is a negated
+    entry (``!127.0.0.1`` is everything else): both are False."""
+    text = str(text).strip()
+    net = network(text)
+    if net is None:
+        try:
+            net = ipaddress.ip_network(host_part(text), strict=False)
+        except ValueError:
+            return False
+    return net.subnet_of(LOOPBACK) if net.version == 4 else net.subnet_of(IPV6_LOOPBACK)
 
 
 def networks(texts):

@@ -14,18 +14,12 @@ alone and reads after the generated one (:mod:`freepbx_layout`), never a generat
 from __future__ import annotations
 
 import os
-import re
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_db import read_ami_user
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
     FREEPBX_FILES,
     FREEPBX_GENERATED,
 )
-
-# FreePBX's AMI user is AMPMGRUSER (amportal.conf KEY=VALUE, or $amp_conf[...] in freepbx.conf);
-# FreePBX installs it as "admin" and connects from localhost.
-DEFAULT_AMI_USER = "admin"
-_AMI_USER = re.compile(r"""^\s*(?:\$amp_conf\s*\[\s*['"]AMPMGRUSER['"]\s*\]\s*=\s*['"]([^'"]*)['"]"""
-                       r"""|AMPMGRUSER\s*=\s*['"]?([^'"\s]*))""", re.M)
 
 _SIP = "Settings > Asterisk SIP Settings"
 _TRUNK = "Connectivity > Trunks > (the trunk)"
@@ -107,9 +101,11 @@ FIXES = {
     "PBX-AMI-001": ("Settings > Advanced Settings > Asterisk Manager Host: localhost",
                     [("manager_custom.conf", "[general](+) bindaddr=127.0.0.1")]),
     "PBX-AMI-002": ("Settings > Asterisk Manager Users > (user): Deny 0.0.0.0/0.0.0.0, Permit "
-                    "127.0.0.1/255.255.255.255, no system/command/originate write; FreePBX's own "
-                    "user (AMPMGRUSER) needs them: waive it per object (pbx_object_waivers)",
-                    _MANUAL_ONLY),
+                    "127.0.0.1/255.255.255.255, no system/command/originate write. FreePBX's own "
+                    "user (AMPMGRUSER, Settings > Advanced Settings > Asterisk Manager User) keeps "
+                    "the rights FreePBX needs and must be reachable from loopback only",
+                    [("manager_custom.conf",
+                      "[user](+) deny=0.0.0.0/0.0.0.0 and permit=127.0.0.1/255.255.255.255")]),
     "PBX-HTTP-001": ("Settings > Advanced Settings > Asterisk Builtin mini-HTTP server: "
                      "HTTP Bind Address 127.0.0.1 (or Enable the mini-HTTP Server: No)",
                      [("http_custom.conf", "[general](+) servername=")]),
@@ -131,16 +127,6 @@ class FreePBX:
     def as_dict(self):
         return dict(evidence=self.evidence, ami_user=self.ami_user,
                     ami_user_source=self.ami_user_source)
-
-
-def read_ami_user(paths):
-    """``(AMPMGRUSER, file)`` from the first of ``paths`` that sets it, else the default."""
-    for path in [p for p in paths if os.path.isfile(p)]:
-        with open(path, "rb") as handle:
-            match = _AMI_USER.search(handle.read().decode("utf-8", "replace"))
-        if match and (match.group(1) or match.group(2)):
-            return match.group(1) or match.group(2), path
-    return DEFAULT_AMI_USER, None
 
 
 def detect(config_dir, files=None):

@@ -12,11 +12,14 @@ reloaded proves nothing."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import acl_findings
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    LOOPBACK,
+    acl_findings,
+    is_localhost,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import (
     host_named_acls,
 )
@@ -26,31 +29,14 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
 )
 
 DANGEROUS_WRITE = ("system", "command", "originate", "all")
-LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
-LIVE_AMI_BIND = re.compile(r"^\s*TCP Bindaddress:\s*(\S+)", re.M)
-LIVE_AMI_ON = re.compile(r"^\s*Manager \(AMI\):\s*Yes", re.M)
+# [ \t]* never crosses a line: linear on any CLI output.
+LIVE_AMI_BIND = re.compile(r"^[ \t]*TCP Bindaddress:[ \t]*(\S+)", re.M)
+LIVE_AMI_ON = re.compile(r"^[ \t]*Manager \(AMI\):[ \t]*Yes", re.M)
 LIVE_HTTP_BIND = re.compile(r"Server Enabled and Bound to (\S+)")
 
 
-def host_part(address):
-    """The address of ``a.b.c.d``, ``a.b.c.d:port``, ``[v6]:port`` or ``v6``."""
-    text = str(address).strip()
-    if text.startswith("["):
-        return text[1:].split("]", 1)[0]
-    if text.count(":") == 1:
-        return text.split(":", 1)[0]
-    return text
-
-
-def is_loopback(address):
-    try:
-        return ipaddress.ip_address(host_part(address)).is_loopback
-    except ValueError:
-        return host_part(address).lower() == "localhost"
-
-
 def _bind_findings(general, enabled_option, bind_options, default_bind, what):
-    """Findings when the service is enabled and one of its binds is not loopback."""
+    """Findings when the service is enabled and one of its binds is not localhost."""
     enabled = general.get(enabled_option) if general is not None else None
     if not ast_true(enabled):
         return []
@@ -65,9 +51,9 @@ def _bind_findings(general, enabled_option, bind_options, default_bind, what):
             found.append(finding(enabled.path, enabled.line, "general",
                                  "%s enabled and %s absent: listens on %s" % (what, option,
                                                                               default_bind)))
-        elif not is_loopback(value):
+        elif not is_localhost(value):
             found.append(finding(value.path, value.line, "general",
-                                 "%s enabled and %s=%s is not loopback" % (what, option, value)))
+                                 "%s enabled and %s=%s is not localhost" % (what, option, value)))
     return found
 
 
@@ -77,44 +63,68 @@ def _ami_exposure(host, general):
     settings = host.cli("manager show settings")
     if settings is not None and LIVE_AMI_ON.search(settings):
         bind = LIVE_AMI_BIND.search(settings)
-        if bind and not is_loopback(bind.group(1)):
+        if bind and not is_localhost(bind.group(1)):
             found.append(finding(None, None, "running Asterisk",
                                  "manager show settings: AMI listens on %s" % bind.group(1)))
     return Outcome.judged(found)
 
 
-def _rights_message(option, bad, user, freepbx):
-    message = "%s includes %s" % (option, ",".join(bad))
-    if freepbx is not None and user == freepbx.ami_user:
-        message += (" (FreePBX's own AMI user, AMPMGRUSER%s: FreePBX needs these rights; while "
-                    "the user stays loopback-only accept them with pbx_object_waivers "
-                    "{PBX-AMI-002: {%s: reason}})" % (
-                        " in " + freepbx.ami_user_source if freepbx.ami_user_source else
-                        " (FreePBX's default)", user))
-    return message
+def _freepbx_label(freepbx):
+    """``FreePBX's own AMI user (AMPMGRUSER in /etc/amportal.conf)``, or FreePBX's default."""
+    return "FreePBX's own AMI user (AMPMGRUSER%s)" % (
+        " in " + freepbx.ami_user_source if freepbx.ami_user_source else ", FreePBX's default")
+
+
+def _is_freepbx_user(user_name, freepbx):
+    """Whether ``user_name`` is FreePBX's own AMI user (manager.c finds users ignoring case)."""
+    return freepbx is not None and user_name.lower() == freepbx.ami_user.lower()
+
+
+def _freepbx_user(user, named, freepbx):
+    """FreePBX's own AMI user: FreePBX writes its lines and needs its rights, so it is judged
+    by what matters for it here: reachable from loopback only (its bind address is PBX-AMI-001,
+    its secret PBX-SEC-004).  ``(failing, manual, notes)``."""
+    label = _freepbx_label(freepbx)
+    failing, manual = acl_findings(user, named, [LOOPBACK], label + " reachable from outside "
+                                   "loopback (e.g. %s): FreePBX needs it on this host only")
+    notes = [] if failing else [finding(user.path, user.line, user.name, label + ": loopback "
+                                        "only; FreePBX needs its write rights, so they are not "
+                                        "judged (its secret is judged by PBX-SEC-004)")]
+    return failing, manual, notes
+
+
+def _other_user(user, named, allowed):
+    """Any other AMI user: its ACL keeps out everything but loopback and the management
+    networks, and ``write`` grants none of :data:`DANGEROUS_WRITE`.  ``(failing, manual)``."""
+    failing, manual = acl_findings(user, named, allowed, "AMI user reachable from outside "
+                                   "loopback and the management networks (e.g. %s)")
+    for option in ("write", "writeperms"):
+        for value in user.get_all(option):
+            rights = [w.strip().lower() for w in str(value).split(",")]
+            bad = [r for r in DANGEROUS_WRITE if r in rights]
+            if bad:
+                failing.append(finding(value.path, value.line, user.name,
+                                       "%s includes %s" % (option, ",".join(bad))))
+    return failing, manual
 
 
 def _ami_users(cfg, general, allowed, named, freepbx=None):
     if not ast_true(general.get("enabled") if general is not None else None):
         return Outcome.not_applicable("AMI is disabled (manager.conf [general] enabled)")
-    found, manual = [], []
+    found, manual, notes = [], [], []
     for user in cfg.categories:
         if user.template or user.name.lower() == "general":
             continue
-        failing, unclear = acl_findings(user, named, allowed, "AMI user reachable from outside "
-                                        "loopback and the management networks (e.g. %s)")
+        if _is_freepbx_user(user.name, freepbx):
+            failing, unclear, noted = _freepbx_user(user, named, freepbx)
+            notes += noted
+        else:
+            failing, unclear = _other_user(user, named, allowed)
         found += failing
         manual += unclear
-        for option in ("write", "writeperms"):
-            for value in user.get_all(option):
-                rights = [w.strip().lower() for w in str(value).split(",")]
-                bad = [r for r in DANGEROUS_WRITE if r in rights]
-                if bad:
-                    found.append(finding(value.path, value.line, user.name,
-                                         _rights_message(option, bad, user.name, freepbx)))
     if found:
         return Outcome("fail", found + manual)
-    return Outcome("manual", manual) if manual else Outcome("pass")
+    return Outcome("manual", manual + notes) if manual else Outcome("pass", notes)
 
 
 def _http(host):
@@ -132,7 +142,7 @@ def _http(host):
                                      " and its version" if servername is None else "")))
     status = host.cli("http show status")
     bound = LIVE_HTTP_BIND.search(status or "")
-    if bound and not is_loopback(bound.group(1)):
+    if bound and not is_localhost(bound.group(1)):
         found.append(finding(None, None, "running Asterisk",
                              "http show status: bound to %s" % bound.group(1)))
     return Outcome.judged(found)

@@ -26,34 +26,56 @@ import tempfile
 DEFAULTS = {"AMPDBHOST": "localhost", "AMPDBPORT": "", "AMPDBNAME": "asterisk",
             "AMPDBUSER": "", "AMPDBPASS": ""}
 
+# Line by line, each pattern anchored at the line's start and never crossing it: linear in the
+# file, which comes from the PBX and may be hostile.
 _PHP_ASSIGNMENT = re.compile(
-    r"""^\s*\$amp_conf\s*\[\s*(['"])(AMPDB[A-Z]+)\1\s*\]\s*=\s*(['"])(.*?)\3\s*;""")
-_SHELL_ASSIGNMENT = re.compile(r"""^\s*(AMPDB[A-Z]+)\s*=\s*(.*?)\s*$""")
+    r"""^\s*\$amp_conf\s*\[\s*(['"])([A-Za-z0-9_]+)\1\s*\]\s*=\s*(['"])(.*?)\3\s*;""")
+_SHELL_ASSIGNMENT = re.compile(r"""^\s*([A-Za-z0-9_]+)\s*=(.*)""")
 _TABLE = re.compile(r"^(sipsettings|kvstore_[A-Za-z0-9_]+)$")
+
+# FreePBX's own AMI user when its settings files name none (FreePBX installs it as "admin").
+DEFAULT_AMI_USER = "admin"
 
 
 class FreePBXError(Exception):
     """Something a person must fix: the message says what."""
 
 
+def _setting(line):
+    """``(name, value)`` of one freepbx.conf (PHP) or amportal.conf (KEY=VALUE) line, or None."""
+    match = _PHP_ASSIGNMENT.match(line)
+    if match:
+        value = match.group(4)
+        if match.group(3) == "'":
+            value = value.replace("\\'", "'").replace("\\\\", "\\")
+        return match.group(2), value
+    match = _SHELL_ASSIGNMENT.match(line)
+    if match:
+        value = match.group(2).strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        return match.group(1), value
+    return None
+
+
+def parse_settings(text):
+    """Every setting of a freepbx.conf (``$amp_conf['KEY'] = 'value';``) or amportal.conf
+    (``KEY=value``) text; the last assignment of a name wins, as PHP and the shell read it."""
+    return dict(found for found in map(_setting, text.splitlines()) if found is not None)
+
+
+def _credentials(settings):
+    return dict((name, value) for name, value in settings.items() if name.startswith("AMPDB"))
+
+
 def parse_credentials(text):
-    """The ``AMPDB*`` settings of a freepbx.conf (PHP) or amportal.conf (KEY=VALUE) text."""
-    found = {}
-    for line in text.splitlines():
-        match = _PHP_ASSIGNMENT.match(line)
-        if match:
-            value = match.group(4)
-            if match.group(3) == "'":
-                value = value.replace("\\'", "'").replace("\\\\", "\\")
-            found[match.group(2)] = value
-            continue
-        match = _SHELL_ASSIGNMENT.match(line)
-        if match:
-            value = match.group(2)
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            found[match.group(1)] = value
-    return found
+    """The ``AMPDB*`` settings of a freepbx.conf or amportal.conf text."""
+    return _credentials(parse_settings(text))
+
+
+def _read_settings(path):
+    with open(path, "rb") as handle:
+        return parse_settings(handle.read().decode("utf-8", "replace"))
 
 
 def read_credentials(paths):
@@ -61,14 +83,23 @@ def read_credentials(paths):
     for path in paths:
         if not os.path.isfile(path):
             continue
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8", "replace")
-        found = parse_credentials(text)
+        found = _credentials(_read_settings(path))
         if found.get("AMPDBUSER"):
             settings = dict(DEFAULTS)
             settings.update(found)
             return settings, path
     raise FreePBXError("no FreePBX database credentials (AMPDBUSER) in %s" % ", ".join(paths))
+
+
+def read_ami_user(paths):
+    """``(AMPMGRUSER, file)`` from the first of ``paths`` that names FreePBX's own AMI user, else
+    ``(DEFAULT_AMI_USER, None)``."""
+    for path in paths:
+        if os.path.isfile(path):
+            user = _read_settings(path).get("AMPMGRUSER", "").strip()
+            if user:
+                return user, path
+    return DEFAULT_AMI_USER, None
 
 
 def _escaped(value, mark):

@@ -33,7 +33,8 @@ FREEPBX_GENERATED = ("sip_general_additional.conf", "pjsip.endpoint.conf", "exte
 
 # root file -> {"writable": [patterns], kind -> {"override": file, "beats": generated file}}.
 # Kinds: "general" (the [general] section, or PJSIP's type=global section), "objects" (peers,
-# endpoints, users: an override is written as [name](+)), "logfiles" (logger.conf [logfiles]).
+# endpoints, users: an override is written as [name](+)), "logfiles" (logger.conf [logfiles]),
+# "dialplan" (where hand-written contexts and #include lines of the dialplan go).
 LAYOUT = {
     "sip.conf": {
         "writable": ["sip_general_custom.conf", "sip_registrations_custom.conf",
@@ -68,6 +69,7 @@ LAYOUT = {
     },
     "extensions.conf": {
         "writable": ["extensions_custom.conf"],
+        "dialplan": {"override": "extensions_custom.conf", "beats": "extensions_additional.conf"},
     },
     # FreePBX's voicemail module keeps its settings and mailboxes in voicemail.conf itself and
     # writes the whole file again: nothing in that tree is the collection's to edit.
@@ -76,7 +78,7 @@ LAYOUT = {
     },
 }
 
-KINDS = ("general", "objects", "logfiles")
+KINDS = ("general", "objects", "logfiles", "dialplan")
 
 # FreePBX GUI places that own what the generated files say (named in audit messages).
 GUI = {
@@ -125,7 +127,8 @@ def layout_problems(root, order):
 def describe(config_dir, roots=None):
     """The layout of each root file present in ``config_dir``, checked against its tree.
 
-    :returns: ``{root: {"path", "writable", "general"/"objects"/"logfiles" (override file names),
+    :returns: ``{root: {"path", "writable", "general"/"objects"/"logfiles"/"dialplan" (override
+        file names),
         "gui", "problems"}}`` for every root of ``roots`` (default: all of :data:`LAYOUT`) that
         exists.
     """

@@ -131,9 +131,15 @@ ansible_facts:
           type: dict
           sample: {"installed": true, "loaded": false}
         freepbx:
-          description: Whether FreePBX manages this host, and why we think so.
+          description:
+            - Whether FreePBX manages this host, and why we think so.
+            - C(ami_user) is FreePBX's own AMI user (C(AMPMGRUSER) of C(/etc/freepbx.conf) or
+              C(/etc/amportal.conf), else FreePBX's default C(admin)), the one the C(manager)
+              role and the audit judge by what FreePBX needs; C(ami_user_source) is the file
+              that names it, or null. Both are null when FreePBX is not detected.
           type: dict
-          sample: {"detected": true, "evidence": ["/etc/freepbx.conf"]}
+          sample: {"detected": true, "evidence": ["/etc/freepbx.conf"], "ami_user": "admin",
+                   "ami_user_source": "/etc/amportal.conf"}
         config_errors:
           description:
             - Errors met while reading asterisk.conf or modules.conf (file:line message), including
@@ -158,6 +164,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console 
     ask,
     control_socket,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_db import read_ami_user
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
     FREEPBX_FILES,
     FREEPBX_GENERATED,
@@ -167,10 +174,13 @@ FREEPBX_COMMANDS = ("/usr/sbin/fwconsole", "/var/lib/asterisk/bin/fwconsole", "/
 
 
 def detect_freepbx(config_dir):
-    """FreePBX leaves its settings files, its CLI and its generated *_additional.conf files."""
+    """FreePBX leaves its settings files, its CLI and its generated *_additional.conf files; its
+    settings files name its own AMI user."""
     generated = [os.path.join(config_dir, name) for name in FREEPBX_GENERATED]
     evidence = [path for path in FREEPBX_FILES + FREEPBX_COMMANDS + tuple(generated) if os.path.exists(path)]
-    return {"detected": bool(evidence), "evidence": evidence}
+    ami_user, ami_user_source = read_ami_user(FREEPBX_FILES) if evidence else (None, None)
+    return {"detected": bool(evidence), "evidence": evidence, "ami_user": ami_user,
+            "ami_user_source": ami_user_source}
 
 
 def gather(module):

@@ -97,6 +97,12 @@ layout:
       description: Where a new C([logfiles]) channel goes (C(logger.conf)).
       type: str
       returned: for logger.conf
+    dialplan:
+      description:
+        - Where hand-written contexts and C(#include)/C(#tryinclude) lines of the dialplan go
+          (C(extensions.conf)), read after FreePBX's generated dialplan.
+      type: str
+      returned: for extensions.conf
     gui:
       description: The FreePBX GUI page that owns what the generated files of this tree say.
       type: str

@@ -84,10 +84,10 @@ EXPECTED_FAIL = {
                      "PBX-VM-006"},
     # FreePBX's generated files: allowguest/allowoverlap/allowsubscribe=yes, an open
     # insecure=invite trunk, the anonymous endpoint (allowanon), PJSIP trunk without auth,
-    # useragent=FPBX-<version>, AMI on 0.0.0.0 with FreePBX's own user holding
-    # system/command/originate, HTTP on ::; no IAX2 guest.
+    # useragent=FPBX-<version>, AMI on 0.0.0.0 (FreePBX's own user is loopback-only, so
+    # PBX-AMI-002 passes), HTTP on ::; no IAX2 guest.
     "f16": {"PBX-SIP-001", "PBX-SIP-004", "PBX-SIP-005", "PBX-SIP-006", "PBX-PJS-001",
-            "PBX-PJS-002", "PBX-PJS-004", "PBX-NET-005", "PBX-AMI-001", "PBX-AMI-002",
+            "PBX-PJS-002", "PBX-PJS-004", "PBX-NET-005", "PBX-AMI-001",
             "PBX-HTTP-001", "PBX-LOG-001", "PBX-LOG-002", "PBX-FS-001"},
 }
 # FreePBX GUI settings the stock FreePBX host's report must name for its failing controls.
@@ -258,16 +258,13 @@ def test_freepbx_report_names_gui_settings_and_custom_files(fleet, stock_audit):
     assert "FreePBX" not in plain["PBX-SIP-001"]["remediation"]
 
 
-def test_freepbx_own_ami_user_waived_per_object(fleet, stock_audit):
+def test_freepbx_own_ami_user_passes_without_waiver(fleet, stock_audit):
     dummy_proc, report, dummy_reports, dummy_before, dummy_after = stock_audit
-    name = fleet.names["f16"]
-    waiver = json.dumps({"pbx_object_waivers": {"PBX-AMI-002": {"admin": "FreePBX's own user"}}})
-    proc, waived, dummy = fleet.audit("freepbx-waived", "-l", name, "-e", waiver)
-    assert proc.returncode != 0           # the rest of the stock FreePBX host still fails
-    before, after = statuses(report)[name], statuses(waived)[name]
-    assert before["PBX-AMI-002"] == "fail" and after["PBX-AMI-002"] == "waived"
-    assert dict((c, s) for c, s in after.items() if c != "PBX-AMI-002") == \
-        dict((c, s) for c, s in before.items() if c != "PBX-AMI-002")
+    host = next(h for h in report["hosts"] if h["name"] == fleet.names["f16"])
+    ami = next(c for c in host["controls"] if c["id"] == "PBX-AMI-002")
+    assert ami["status"] == "pass"
+    assert [f["object"] for f in ami["findings"]] == ["admin"]
+    assert ami["findings"][0]["message"].startswith("FreePBX's own AMI user")
 
 
 def test_check_mode_gives_the_same_result(fleet, stock_audit):

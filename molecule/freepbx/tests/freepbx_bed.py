@@ -8,6 +8,9 @@ import json
 from pbxsec_testbed import PROBE, inventory_name
 
 GENERATED = "/usr/share/pbxsec-freepbx/generated"
+# The stand-in fwconsole's record: per reload, the generated files it found changed (by sha256)
+# before writing them again.
+RELOADS = "/var/log/pbxsec-fwconsole-reloads.log"
 # chan_sip on FreePBX's 5160, PJSIP on 5060.
 SIP_PORTS = (5160, 5060)
 
@@ -32,3 +35,9 @@ def generated_changes(host):
     return [name for name in names
             if host.file("%s/%s" % (GENERATED, name)).sha256sum
             != host.file("/etc/asterisk/%s" % name).sha256sum]
+
+
+def changed_before_reloads(host):
+    """Per ``fwconsole reload`` so far, the generated files that differed from the image's copy
+    when it came (a reload writes them again, so this is the only time a write shows)."""
+    return [line.split()[1:] for line in host.file(RELOADS).content_string.splitlines()]

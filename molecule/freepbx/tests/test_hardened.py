@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from freepbx_bed import SIP_PORTS, generated_changes, invite, setting
+from freepbx_bed import SIP_PORTS, changed_before_reloads, generated_changes, invite, setting
 from pbxsec_testbed import cli, was_rejected
 
 testinfra_hosts = ["pbx"]
@@ -46,6 +46,21 @@ def test_pbx_http_001_server_off(host):
 
 def test_generated_files_untouched(host):
     assert generated_changes(host) == []
+
+
+def test_generated_files_untouched_before_every_reload(host):
+    """The roles (converge and idempotence) ran fwconsole reload; each time, before it wrote
+    FreePBX's files again, every one was byte-identical to the image's."""
+    before = changed_before_reloads(host)
+    assert before and all(changed == [] for changed in before), before
+
+
+def test_pbx_dp_001_guest_context_in_the_custom_files(host):
+    general = host.file("/etc/asterisk/sip_general_custom.conf").content_string
+    assert re.search(r"^context\s*=\s*pbx-guest-reject$", general, re.M), general
+    custom = host.file("/etc/asterisk/extensions_custom.conf").content_string
+    assert "#tryinclude extensions_pbxsec.conf" in custom
+    assert re.search(r"Context:\s+pbx-guest-reject$", cli(host, "sip show settings"), re.M)
 
 
 def test_changes_are_in_the_custom_files(host):

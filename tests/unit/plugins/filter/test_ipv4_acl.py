@@ -48,3 +48,15 @@ def test_acl_outside():
     assert acl_outside("27.111.0.0/16", nets) == ["27.111.0.0/16"]
     assert acl_outside("sip.example.com,[2001:db8::1]", nets) == ["sip.example.com", "[2001:db8::1]"]
     assert acl_outside(None, nets) == []
+
+
+@pytest.mark.parametrize("permit", ["127.0.0.1/255.255.255.0", "127.0.0.1", "127.0.0.0/8", "::1"])
+def test_acl_outside_localhost_counts_every_loopback_form_as_within(permit):
+    """Issue 19: FreePBX's permit=127.0.0.1/255.255.255.0 is 127.0.0.0/24, loopback only."""
+    assert acl_outside([permit], [], localhost=True) == []
+    assert acl_outside([permit], []) == [permit]          # not unless asked (PJSIP match)
+
+
+def test_acl_outside_localhost_keeps_what_reaches_other_hosts():
+    values = ["127.0.0.1/7", "!127.0.0.1", "localhost", "::", "192.0.2.0/24", "198.51.100.9"]
+    assert acl_outside(values, ["198.51.100.0/24"], localhost=True) == values[:5]

@@ -567,16 +567,6 @@ def test_freepbx_fixes_name_only_files_freepbx_leaves_alone():
             assert any(fnmatch.fnmatch(custom, pattern) for pattern in writable), (control, custom)
 
 
-def test_freepbx_own_ami_user_needs_an_object_waiver(judge):
-    entries = judge(FREEPBX)
-    ami = entries["PBX-AMI-002"]
-    assert ami["status"] == "fail"        # loopback-only, but system/command/originate
-    assert len(ami["findings"]) == 1 and "AMPMGRUSER" in ami["findings"][0]["message"]
-    waived = judge(FREEPBX, object_waivers={"PBX-AMI-002": {"admin": "FreePBX needs it"}})
-    assert waived["PBX-AMI-002"]["status"] == "waived"
-    assert "waived for admin: FreePBX needs it" in waived["PBX-AMI-002"]["findings"][0]["message"]
-
-
 def test_object_waiver_leaves_other_objects_failing(judge):
     tree = dict(FREEPBX, **{"manager_custom.conf": "[crm]\nsecret=Xy7Kq2Lm9Pw4Zz8Rt\n"})
     entries = judge(tree, object_waivers={"PBX-AMI-002": {"admin": "FreePBX needs it"}})

@@ -103,3 +103,13 @@ def test_kvstore_statements_touch_the_module_wide_row_only():
 def test_other_tables_are_refused(table):
     with pytest.raises(FreePBXError, match="neither sipsettings nor kvstore"):
         select_sql(table, "x")
+
+
+def test_settings_last_assignment_wins_and_only_ampdb_are_credentials():
+    text = FREEPBX_CONF + "$amp_conf['AMPDBUSER'] = 'second';\nAMPMGRUSER=admin\n"
+    found = parse_credentials(text)
+    assert found["AMPDBUSER"] == "second" and "AMPMGRUSER" not in found
+
+
+def test_shell_value_blanks_around_are_stripped():
+    assert parse_credentials("AMPDBUSER =  spaced  \n") == {"AMPDBUSER": "spaced"}

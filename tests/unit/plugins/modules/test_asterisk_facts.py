@@ -73,7 +73,13 @@ def host_freepbx_evidence():
     return [path for path in FREEPBX_HOST_PATHS if os.path.exists(path)]
 
 
-pytestmark = pytest.mark.skipif(host_has_asterisk(), reason="needs a controller without Asterisk")
+def no_freepbx():
+    """The facts of a host FreePBX does not manage (the controller running these tests)."""
+    return {"detected": False, "evidence": [], "ami_user": None, "ami_user_source": None}
+
+
+pytestmark = pytest.mark.skipif(host_has_asterisk() or bool(host_freepbx_evidence()),
+                                reason="needs a controller without Asterisk and FreePBX")
 
 
 @pytest.fixture
@@ -123,8 +129,7 @@ def test_asterisk_facts_without_binary_reports_config_source(pbx, facts):
         "chan_sip": {"installed": True, "loaded": False},
         "pjsip": {"installed": True, "loaded": True},
         "iax2": {"installed": False, "loaded": False},
-        "freepbx": {"detected": bool(host_freepbx_evidence()),
-                    "evidence": host_freepbx_evidence()},
+        "freepbx": no_freepbx(),
         "config_errors": [],
     }
 
@@ -390,13 +395,13 @@ def test_asterisk_facts_live_false_and_check_mode_return_the_same(pbx, run, fact
 
 def test_asterisk_facts_freepbx_generated_file(pbx, facts):
     config_dir, dummy = pbx("[modules]\nautoload=yes\n")
-    host = host_freepbx_evidence()
-    assert facts({"config_dir": config_dir})["freepbx"] == {"detected": bool(host), "evidence": host}
+    assert facts({"config_dir": config_dir})["freepbx"] == no_freepbx()
     with open(os.path.join(config_dir, "sip_general_additional.conf"), "w") as handle:
         handle.write(";--- FreePBX generated: do not edit ---\nallowguest=no\n")
     generated = os.path.join(config_dir, "sip_general_additional.conf")
-    assert facts({"config_dir": config_dir})["freepbx"] == {"detected": True,
-                                                            "evidence": host + [generated]}
+    # No settings file names FreePBX's AMI user here: FreePBX's default.
+    assert facts({"config_dir": config_dir})["freepbx"] == {
+        "detected": True, "evidence": [generated], "ami_user": "admin", "ami_user_source": None}
 
 
 def test_asterisk_facts_rejects_unknown_option(pbx, run):
