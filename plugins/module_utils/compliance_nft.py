@@ -5,15 +5,17 @@
 
 """Send a probe packet through an nftables ruleset (``nft -j list ruleset``) and say whether it
 is accepted, as the kernel would: the base chains of the ``ingress`` (netdev), ``prerouting``
-and ``input`` hooks (families ip and inet), each hook in priority order; ``accept`` ends a base
+and ``input`` hooks (families ip, or ip6 for an IPv6 probe, and inet), each hook in priority
+order; ``accept`` ends a base
 chain only, ``drop``/``reject`` end the packet; ``jump``/``goto``/``return`` and the chain policy
 as in nft(8).
 
-A probe is a NEW IPv4 packet (``ct state new``) arriving on a non-loopback interface, under
-every rate limit (a single packet never exceeds one).  Understood: ``ip saddr`` against
-addresses, prefixes, ranges, anonymous and named sets (interval ones included); ``th``/``udp``/
+A probe is a NEW IPv4 or IPv6 packet (``ct state new``) arriving on a non-loopback interface,
+under every rate limit (a single packet never exceeds one).  Understood: ``ip saddr`` and
+``ip6 saddr`` against addresses, prefixes, ranges, anonymous and named sets (interval ones
+included); ``th``/``udp``/
 ``tcp`` ``dport``/``sport`` against values, ranges and sets; ``meta l4proto``/``nfproto``,
-``ip protocol``, ``iif``/``iifname`` ``lo``; ``ct state``; ``limit``, ``meter`` and dynamic set
+``ip protocol``, ``ip6 nexthdr``, ``iif``/``iifname`` ``lo``; ``ct state``; ``limit``, ``meter`` and dynamic set
 updates (with or without a limit), ``counter``, ``log``; verdict maps.  Anything else (another
 interface name, ``ip daddr``, ``fib``, marks, NAT, iptables-nft ``xt`` rules...) raises
 :class:`Unjudgeable`: the caller must not guess."""
@@ -23,7 +25,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-HOOKS = (("ingress", ("netdev",)), ("prerouting", ("ip", "inet")), ("input", ("ip", "inet")))
+HOOKS = ("ingress", "prerouting", "input")
 PROTOCOLS = {"tcp": 6, "udp": 17, "icmp": 1, "sctp": 132, "dccp": 33, "udplite": 136}
 OTHER_L4 = ("icmp", "icmpv6", "sctp", "dccp", "udplite", "esp", "ah", "comp", "igmp")
 NO_OP = ("counter", "log", "notrack")
@@ -37,10 +39,12 @@ class Unjudgeable(Exception):
 
 
 class Probe:
-    """A NEW packet: ``saddr`` (str), ``l4proto`` (``udp``/``tcp``), ``dport`` (int)."""
+    """A NEW packet: ``saddr`` (str, IPv4 or IPv6), ``l4proto`` (``udp``/``tcp``), ``dport``
+    (int)."""
 
     def __init__(self, saddr, l4proto, dport, sport=40000):
-        self.saddr = ipaddress.IPv4Address(saddr)
+        self.saddr = ipaddress.ip_address(saddr)
+        self.family = "ip" if self.saddr.version == 4 else "ip6"
         self.l4proto = l4proto
         self.dport = int(dport)
         self.sport = sport
@@ -90,10 +94,12 @@ class Ruleset:
                 named = item.get("set") or item.get("map")
                 self.sets[(named["family"], named["table"], named["name"])] = named
 
-    def base_chains(self):
-        """Base chains a local IPv4 packet crosses, in order: hook by hook, then priority."""
+    def base_chains(self, family="ip"):
+        """Base chains a local packet of ``family`` (``ip``/``ip6``) crosses, in order: hook by
+        hook, then priority."""
         out = []
-        for hook, families in HOOKS:
+        for hook in HOOKS:
+            families = ("netdev",) if hook == "ingress" else (family, "inet")
             chains = [c for c in self.chains.values()
                       if c["family"] in families and c.get("hook") == hook]
             out.extend(sorted(chains, key=lambda c: (_priority(c), c.get("handle", 0))))
@@ -131,7 +137,7 @@ class Ruleset:
     def judge(self, probe):
         """A :class:`Trace` of ``probe``; raises :class:`Unjudgeable`."""
         trace = Trace()
-        for key in self.base_chains():
+        for key in self.base_chains(probe.family):
             chain = self.chains[key]
             if chain.get("type") == "nat":
                 continue            # nat chains see only the first packet and do not filter
@@ -272,13 +278,15 @@ def _priority(chain):
 
 def _payload(payload, probe):
     protocol, field = payload.get("protocol"), payload.get("field")
-    if protocol == "ip":
+    if protocol in ("ip", "ip6"):
+        if protocol != probe.family:
+            return _NOT_THIS_PACKET
         if field == "saddr":
             return probe.saddr
-        if field == "protocol":
+        if field in ("protocol", "nexthdr"):
             return probe.l4proto
-        raise Unjudgeable("ip %s" % field)
-    if protocol in ("ip6", "arp") or protocol in OTHER_L4:
+        raise Unjudgeable("%s %s" % (protocol, field))
+    if protocol == "arp" or protocol in OTHER_L4:
         return _NOT_THIS_PACKET
     if protocol in ("udp", "tcp", "th"):
         if protocol != "th" and protocol != probe.l4proto:
@@ -294,7 +302,7 @@ def _meta(key, probe):
     if key == "l4proto":
         return probe.l4proto
     if key == "nfproto":
-        return "ipv4"
+        return "ipv4" if probe.family == "ip" else "ipv6"
     if key in ("iif", "iifname"):
         return _INTERFACE
     raise Unjudgeable("meta %s" % key)
@@ -380,7 +388,7 @@ def _contains(element, value):
         if element in ("lo", 1):
             return False            # the probe never comes from loopback
         raise Unjudgeable("interface %r (cannot tell which one faces outside)" % (element,))
-    if isinstance(value, ipaddress.IPv4Address):
+    if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
         return _address_in(element, value)
     if isinstance(value, int):
         if isinstance(element, dict) and "range" in element:
@@ -403,8 +411,8 @@ def _address_in(element, address):
     if isinstance(element, dict) and "prefix" in element:
         prefix = element["prefix"]
         net = ipaddress.ip_network("%s/%s" % (prefix["addr"], prefix["len"]), strict=False)
-        return net.version == 4 and address in net
+        return net.version == address.version and address in net
     if isinstance(element, dict) and "range" in element:
         low, high = (ipaddress.ip_address(a) for a in element["range"])
-        return low.version == 4 and low <= address <= high
+        return low.version == address.version and low <= address <= high
     raise Unjudgeable("address element %r" % (element,))

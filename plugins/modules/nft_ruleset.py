@@ -23,6 +23,11 @@ description:
     one the module last applied (someone flushed or edited it, or the host rebooted without loading
     the file). The live table is compared in its JSON form without handles, counter values and the
     elements of the O(dynamic_sets), which are runtime state (bans, rate-limit meters).
+  - With O(keep_connections), the checked ruleset is also loaded alone into a private network
+    namespace (C(unshare --net)), read back with C(nft -j list ruleset), and a new connection of
+    each entry is sent through it by the evaluator of the audit (a packet with C(ct state new),
+    through every base chain of the C(ingress), C(prerouting) and C(input) hooks). If one would be
+    dropped, the module fails before anything is touched, in check mode too.
   - With O(rollback_seconds), a detached job loads the previous file again after that many seconds
     unless RV(rollback_file) has been removed first; the play removes it once it has confirmed that
     it can still reach the host.
@@ -63,6 +68,34 @@ options:
         that many seconds unless RV(rollback_file) is removed before.
     type: int
     default: 0
+  keep_connections:
+    description:
+      - New connections the ruleset must accept, for example the one Ansible manages the host
+        through. The module fails, changing nothing, when the ruleset would drop one.
+      - When the check cannot be made (no C(unshare), no right to make a network namespace, a rule
+        the evaluator cannot decide), the module fails too, unless O(rollback_seconds) is set;
+        then it warns and relies on the timed rollback.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      source:
+        description: The address the connection comes from, IPv4 or IPv6.
+        type: str
+        required: true
+      port:
+        description: The port it goes to on this host.
+        type: int
+        required: true
+      protocol:
+        description: Its transport protocol.
+        type: str
+        choices: [tcp, udp]
+        default: tcp
+      name:
+        description: What the connection is, for the failure message.
+        type: str
+        default: a connection to keep
   mode:
     description:
       - Mode of O(path).
@@ -90,6 +123,10 @@ EXAMPLES = r"""
     content: "{{ lookup('ansible.builtin.template', 'pbxsec.nft.j2') }}"
     dynamic_sets: [banned4, banned6, sip_meter4]
     rollback_seconds: 120
+    keep_connections:
+      - name: the Ansible SSH connection
+        source: 198.51.100.9
+        port: 2222
   register: pbx_discovered_nft
 
 - name: PBX-NET-001 | PATCH | Keep the new ruleset (the connection still works)
@@ -115,6 +152,12 @@ rollback_file:
   returned: always
   type: str
   sample: /etc/nftables.d/pbxsec.nft.rollback
+connections_kept:
+  description: The O(keep_connections) the ruleset was shown to accept, as C(protocol/port from source).
+  returned: always
+  type: list
+  elements: str
+  sample: [tcp/2222 from 198.51.100.9]
 diff:
   description: Old and new contents of O(path).
   returned: when the file changes and diff mode is on
@@ -128,6 +171,11 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_nft import (
+    Probe,
+    Ruleset,
+    Unjudgeable,
+)
 
 _RUNTIME_KEYS = ("handle", "packets", "bytes")
 
@@ -185,6 +233,71 @@ def _live(module, nft, table, dynamic_sets):
     return normalize(out, dynamic_sets)
 
 
+def _alone(module, nft, candidate):
+    """``(JSON text, listing)`` of ``candidate`` loaded alone into an empty private network
+    namespace (``nft -j list ruleset`` and, for nft before 1.0, ``nft -a list ruleset``). Raises
+    :class:`Unjudgeable` when that cannot be done."""
+    unshare = module.get_bin_path("unshare")
+    if unshare is None:
+        raise Unjudgeable("unshare is not installed")
+    script = '"$1" -f "$2" && "$1" -j list ruleset && "$1" -a list ruleset'
+    rc, out, err = module.run_command([unshare, "--net", "/bin/sh", "-c", script,
+                                       "pbxsec-nft-alone", nft, candidate])
+    if rc != 0:
+        raise Unjudgeable("it could not be loaded alone in a private network namespace: %s"
+                          % to_native(err).strip()[:200])
+    document, _newline, listing = out.partition("\n")
+    return document, listing
+
+
+def _dropped(module, nft, candidate, probes):
+    """The ``(probe, name)`` pairs of ``probes`` that the ruleset in ``candidate``, loaded
+    alone, would drop. Raises :class:`Unjudgeable` when that cannot be told."""
+    document, listing = _alone(module, nft, candidate)
+    try:
+        ruleset = Ruleset(json.loads(document), listing)
+        return [(probe, name) for probe, name in probes if not ruleset.judge(probe).accepted]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Unjudgeable("nft -j list ruleset gave JSON the evaluator does not understand: %s"
+                          % exc)
+
+
+def _check_kept(module, nft, candidate, probes, result):
+    """Fail, changing nothing, when the ruleset in ``candidate`` would drop one of ``probes``
+    (``(Probe, name)`` pairs), or when that cannot be checked and no rollback guards the change."""
+    try:
+        dropped = _dropped(module, nft, candidate, probes)
+    except Unjudgeable as exc:
+        if module.params["rollback_seconds"] > 0:
+            module.warn("could not check that the ruleset keeps the connections of "
+                        "keep_connections (%s): only the timed rollback guards them" % exc)
+            return
+        module.fail_json(msg="could not check that the ruleset keeps the connections of "
+                         "keep_connections (%s), nothing was changed: set rollback_seconds so "
+                         "that a lockout is undone" % exc, **result)
+    if dropped:
+        module.fail_json(msg="the ruleset would drop new connections that must stay open, "
+                         "nothing was changed: %s"
+                         % "; ".join("%s (%s)" % pair for pair in dropped), **result)
+    result["connections_kept"] = [str(probe) for probe, _name in probes]
+
+
+def _probes(module):
+    """``(Probe, name)`` of each entry of keep_connections; fails on a source that is not an
+    IP address or a port out of range."""
+    probes = []
+    for connection in module.params["keep_connections"]:
+        try:
+            probe = Probe(connection["source"], connection["protocol"], connection["port"])
+        except ValueError:
+            module.fail_json(msg="keep_connections: source %r is not an IP address"
+                             % connection["source"])
+        if not 0 < probe.dport < 65536:
+            module.fail_json(msg="keep_connections: port %d is not a port" % probe.dport)
+        probes.append((probe, connection["name"]))
+    return probes
+
+
 def _start_rollback(module, nft, path, previous, table, seconds):
     """Write the ruleset to go back to and start a detached job that loads it after ``seconds``
     unless the file is gone by then."""
@@ -213,10 +326,17 @@ def main():
             state_path=dict(type="path"),
             rollback_seconds=dict(type="int", default=0),
             mode=dict(type="raw", default="0640"),
+            keep_connections=dict(type="list", elements="dict", default=[], options=dict(
+                source=dict(type="str", required=True),
+                port=dict(type="int", required=True),
+                protocol=dict(type="str", choices=["tcp", "udp"], default="tcp"),
+                name=dict(type="str", default="a connection to keep"),
+            )),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    probes = _probes(module)
     path, table = params["path"], " ".join(params["table"].split())
     if len(table.split()) != 2:
         module.fail_json(msg="table must be 'family name', such as 'inet pbxsec', not %r"
@@ -234,7 +354,7 @@ def main():
     wanted = header(table) + params["content"].rstrip("\n") + "\n"
     before = _read(path)
     result = dict(changed=False, file_changed=before != wanted, live_changed=True,
-                  rollback_file="", path=path, table=table)
+                  rollback_file="", path=path, table=table, connections_kept=[])
     if module._diff and result["file_changed"]:
         result["diff"] = dict(before=before or "", after=wanted,
                               before_header=path, after_header=path)
@@ -250,6 +370,8 @@ def main():
     if rc != 0:
         module.fail_json(msg="nft refuses the ruleset, nothing was changed: %s"
                          % to_native(err).strip(), **result)
+    if probes:
+        _check_kept(module, nft, candidate, probes, result)
 
     recorded = _read(state_path)
     live = _live(module, nft, table, params["dynamic_sets"])

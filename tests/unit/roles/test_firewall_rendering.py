@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -40,21 +41,26 @@ def render(role, template, **extra):
 
 def evaluate(role, expression, **extra):
     """``expression`` evaluated by Ansible with ``role``'s defaults and vars and ``extra``."""
-    command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-e", "@" + _role(role, "defaults", "main.yml"),
-               "-e", "@" + _role(role, "vars", "main.yml"),
-               "-e", json.dumps(extra),
-               "-m", "ansible.builtin.debug", "-a", json.dumps({"msg": expression})]
+    result = _ansible(["-e", "@" + _role(role, "defaults", "main.yml"),
+                       "-e", "@" + _role(role, "vars", "main.yml"),
+                       "-e", json.dumps(extra),
+                       "-m", "ansible.builtin.debug", "-a", json.dumps({"msg": expression})])
+    assert not result.get("failed"), result
+    return result["msg"]
+
+
+def _ansible(arguments, prefix=()):
+    """The result of one ``ansible localhost`` run (``prefix``: a command to run it under)."""
+    command = list(prefix) + [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
+                              "-e", "ansible_python_interpreter=%s" % sys.executable] + arguments
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
                ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
                ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1")
     proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           check=False)
     stdout = proc.stdout.decode("utf-8")
-    result = json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    assert not result.get("failed"), result
-    return result["msg"]
+    assert "{" in stdout, proc.stderr.decode("utf-8")
+    return json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
 
 
 @pytest.mark.parametrize("role", ["firewall", "fail2ban"])
@@ -127,6 +133,58 @@ def test_ssh_stays_open_to_the_ansible_connection(env, rule):
     assert "policy drop;" in ruleset
     assert rule + " tcp dport { 22 } accept" in ruleset
     assert "ip saddr @management4 tcp dport { 22 } accept" in ruleset
+
+
+SSH_2222 = {"SSH_CONNECTION": "198.51.100.9 50000 10.0.0.2 2222"}
+
+
+@pytest.mark.parametrize("env,extra,rule", [
+    (SSH_2222, {}, "ip saddr 198.51.100.9 tcp dport { 22, 2222 } accept"),
+    ({"SSH_CONNECTION": "2001:db8::9 50000 2001:db8::2 2222"}, {},
+     "ip6 saddr 2001:db8::9 tcp dport { 22, 2222 } accept"),
+    ({"SSH_CLIENT": "198.51.100.9 50000 2222"}, {},
+     "ip saddr 198.51.100.9 tcp dport { 22, 2222 } accept"),
+    ({"SSH_CONNECTION": "198.51.100.9 50000 10.0.0.2 22"}, {"ansible_port": 2200},
+     "ip saddr 198.51.100.9 tcp dport { 22, 2200 } accept"),
+])
+def test_ssh_stays_open_on_the_port_the_ansible_connection_uses(env, extra, rule):
+    """sshd on 2222 (issue 16, item 14): the port the connection came in on and ansible_port
+    stay open, to the connection's address and to the management networks."""
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_firewall_input_policy="drop",
+                     ansible_facts={"env": env}, **extra)
+    assert rule in ruleset
+    ports = rule[rule.index("{"):rule.index("}") + 1]
+    assert "ip saddr @management4 tcp dport %s accept" % ports in ruleset
+
+
+def test_a_local_or_docker_connection_has_nothing_to_keep():
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_firewall_input_policy="drop",
+                     ansible_facts={"env": {"HOME": "/root"}})
+    assert "ip saddr @management4 tcp dport { 22 } accept" in ruleset
+    assert " saddr 198.51.100.9" not in ruleset
+    assert evaluate("firewall", "{{ __pbx_firewall_kept_connections }}",
+                    ansible_facts={"env": {"HOME": "/root"}}) == []
+
+
+def test_the_rendered_ruleset_with_sshd_on_2222_keeps_the_connection(tmp_path):
+    """The role's ruleset and the connection it must keep, given to nft_ruleset in check mode
+    (in a network namespace of its own): nft_ruleset loads it alone and shows that a new
+    connection from the controller to 2222 is accepted."""
+    if not (shutil.which("unshare") and shutil.which("nft")):
+        pytest.skip("needs unshare and nft")
+    facts = {"env": SSH_2222}
+    args = dict(path=str(tmp_path / "pbxsec.nft"), state_path=str(tmp_path / "state.json"),
+                content=render("firewall", "pbxsec.nft.j2", pbx_firewall_input_policy="drop",
+                               ansible_facts=facts),
+                dynamic_sets=evaluate("firewall", "{{ __pbx_firewall_dynamic_sets }}"),
+                keep_connections=evaluate("firewall", "{{ __pbx_firewall_kept_connections }}",
+                                          ansible_facts=facts))
+    result = _ansible(["-m", "pbxsec.hardening.nft_ruleset", "-a", json.dumps(args), "--check"],
+                      prefix=["unshare", "-rn"])
+    if "Operation not permitted" in result.get("msg", ""):
+        pytest.skip("cannot make a network namespace here")
+    assert not result.get("failed"), result
+    assert result["connections_kept"] == ["tcp/2222 from 198.51.100.9"]
 
 
 def _fwconsole_list(*entries):

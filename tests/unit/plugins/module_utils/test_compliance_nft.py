@@ -204,3 +204,30 @@ def test_iptables_nft_rules_are_unjudgeable():
                   "expr": [{"xt": {"type": "match", "name": "recent"}}, {"drop": None}]}}]}
     with pytest.raises(Unjudgeable):
         Ruleset(document).judge(Probe("203.0.113.77", "udp", 5060))
+
+
+def test_ipv6_probes_cross_ip6_and_inet_chains_and_meet_ip6_rules():
+    """An IPv6 packet never crosses a chain of family ip and never matches ``ip saddr``."""
+    text = """
+table ip v4only {
+  chain input { type filter hook input priority -5; policy drop; }
+}
+table ip6 v6only {
+  chain input { type filter hook input priority 5; policy accept;
+    ip6 saddr 2001:db8::7 drop
+  }
+}
+table inet t {
+  chain input { type filter hook input priority 0; policy drop;
+    ip saddr 198.51.100.0/24 tcp dport 22 accept
+    ip6 saddr 2001:db8::/32 tcp dport 22 accept
+    meta nfproto ipv6 tcp dport 2222 accept
+  }
+}
+"""
+    ruleset = Ruleset(_nft_json(text))
+    assert ruleset.judge(Probe("2001:db8::9", "tcp", 22)).accepted is True
+    assert ruleset.judge(Probe("2001:db8::7", "tcp", 22)).accepted is False    # ip6 table
+    assert ruleset.judge(Probe("2001:db9::9", "tcp", 22)).accepted is False
+    assert ruleset.judge(Probe("2001:db9::9", "tcp", 2222)).accepted is True
+    assert ruleset.judge(Probe("198.51.100.9", "tcp", 22)).accepted is False   # ip table

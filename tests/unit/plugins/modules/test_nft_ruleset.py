@@ -175,3 +175,68 @@ def test_rollback_restores_the_previous_ruleset_unless_confirmed(nft_module, net
     assert kept in _listing(netns)
     assert kept in (tmp_path / "pbxsec.nft").read_text()
     assert not os.path.exists(result["rollback_file"])
+
+
+# What the firewall role rendered for a host whose sshd listens on 2222 before issue 16 (item
+# 14): with policy drop, SSH stayed open on 22 only, to the management networks and the client.
+SSH_TABLE = """table inet pbxsec {
+    set management4 {
+        type ipv4_addr
+        flags interval
+    }
+    chain input {
+        type filter hook input priority filter - 10; policy drop;
+        iif "lo" accept
+        ct state established,related accept
+        ip saddr @management4 tcp dport { %(ports)s } accept
+        %(family)s saddr %(client)s tcp dport { %(ports)s } accept
+    }
+}
+"""
+CLIENTS = [("ip", "198.51.100.9"), ("ip6", "2001:db8::9")]
+
+
+def _ssh_table(family, client, ports):
+    return SSH_TABLE % dict(family=family, client=client, ports=ports)
+
+
+def _keep(client, port=2222):
+    return [dict(name="the Ansible SSH connection", source=client, port=port)]
+
+
+@pytest.mark.parametrize("family,client,check", [CLIENTS[0] + (False,), CLIENTS[1] + (True,)])
+def test_a_ruleset_that_would_drop_a_connection_to_keep_is_refused(nft_module, netns, tmp_path,
+                                                                   family, client, check):
+    nft_module(KIWI)
+    before = (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes())
+    result = nft_module(_ssh_table(family, client, "22"), check=check,
+                        keep_connections=_keep(client))
+    assert result["failed"], result
+    assert ("would drop new connections that must stay open, nothing was changed: "
+            "tcp/2222 from %s (the Ansible SSH connection)" % client) in result["msg"]
+    assert (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes()) == before
+
+
+@pytest.mark.parametrize("family,client", CLIENTS)
+def test_a_ruleset_that_keeps_the_connection_is_applied(nft_module, netns, family, client):
+    result = nft_module(_ssh_table(family, client, "22, 2222"), keep_connections=_keep(client))
+    assert result["changed"] and not result.get("failed"), result
+    assert result["connections_kept"] == ["tcp/2222 from %s" % client]
+    assert "dport { 22, 2222 } accept" in _listing(netns)
+
+
+def test_a_ruleset_that_cannot_be_judged_is_refused_unless_a_rollback_guards_it(nft_module):
+    table = _ssh_table("ip", "198.51.100.9", "22, 2222").replace(
+        'iif "lo" accept', 'iif "lo" accept\n        iifname "eth1" accept')
+    result = nft_module(table, keep_connections=_keep("198.51.100.9"))
+    assert result["failed"] and "could not check" in result["msg"], result
+    assert "interface 'eth1'" in result["msg"] and "set rollback_seconds" in result["msg"]
+    guarded = nft_module(table, check=True, rollback_seconds=60,
+                         keep_connections=_keep("198.51.100.9"))
+    assert guarded["changed"] and not guarded.get("failed"), guarded
+    assert any("only the timed rollback guards them" in w for w in guarded["warnings"])
+
+
+def test_a_connection_to_keep_must_come_from_an_address(nft_module):
+    result = nft_module(KIWI, keep_connections=_keep("controller.example"))
+    assert result["failed"] and "source 'controller.example' is not an IP address" in result["msg"]
