@@ -10,8 +10,8 @@ SHELL := /bin/bash
 VENV := .venv
 COLLECTIONS := $(CURDIR)/.cache/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/pbxsec/hardening
-IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site attacker freepbx16
-SCENARIOS := asterisk16 asterisk22 network freepbx decommission
+IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site attacker freepbx16 freepbx17
+SCENARIOS := asterisk16 asterisk22 network freepbx freepbx17 decommission
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)

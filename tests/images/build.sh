@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Build the test bed's images locally; there is no registry. A base image is a
-# `debootstrap --variant=minbase` root filesystem with its recipe's Debian packages installed
-# in a chroot, then `docker import`ed. A "-site" image is its base plus a documented overlay,
-# built with a local Dockerfile. Every image is tagged with a hash of what it is made from
-# (pbxsec/NAME:HASH, plus pbxsec/NAME:latest) and is rebuilt only when that hash changes.
+# Build the test bed's images locally; there is no registry. A base image (a folder with a
+# recipe.sh) is a `debootstrap --variant=minbase` root filesystem with its recipe's Debian
+# packages installed in a chroot, then `docker import`ed. An overlay image (a folder with a
+# Dockerfile and a BASE file naming the image it is built on) is built with `docker build`; its
+# build context is its folder plus the shared folders its SHARED file names (one a line, each a
+# folder beside this script, copied in under its own name). Every image is tagged with a hash of
+# what it is made from (pbxsec/NAME:HASH, plus pbxsec/NAME:latest) and is rebuilt only when that
+# hash changes.
 #
 # Usage: tests/images/build.sh NAME...   (names: the folders beside this script)
 set -euo pipefail
@@ -30,16 +33,59 @@ promote() {
     done
 }
 
-base_tag() { echo "pbxsec/$1:$(content_hash build.sh common "$1")"; }
+# The lines of an overlay's BASE or SHARED file, each a folder beside this script.
+listed() {
+    local file=$here/$1/$2 entry
+    [ -f "$file" ] || return 0
+    while IFS= read -r entry || [ -n "$entry" ]; do
+        case $entry in
+            '' | '#'*) ;;
+            */* | .*) log "$file: '$entry' is not a folder beside build.sh"; exit 1 ;;
+            *) [ -d "$here/$entry" ] || { log "$file: no folder $entry"; exit 1; }; echo "$entry" ;;
+        esac
+    done <"$file"
+}
 
-site_tag() {
-    local name=$1 base=$2
-    echo "pbxsec/$name:$( { content_hash build.sh "$name"; base_tag "$base"; } | sha256sum | cut -c1-12)"
+base_of() {
+    local base
+    base=$(listed "$1" BASE)
+    [ "$(echo "$base" | wc -w)" = 1 ] || { log "$1/BASE must name exactly one image"; exit 1; }
+    echo "$base"
+}
+
+is_overlay() { [ -f "$here/$1/BASE" ]; }
+
+image_tag() {
+    local name=$1
+    if is_overlay "$name"; then
+        # shellcheck disable=SC2046
+        echo "pbxsec/$name:$( { content_hash build.sh "$name" $(listed "$name" SHARED); image_tag "$(base_of "$name")"; } |
+            sha256sum | cut -c1-12)"
+    else
+        echo "pbxsec/$name:$(content_hash build.sh common "$name")"
+    fi
+}
+
+build() {
+    local name=$1 base shared
+    case $name in */* | .* | common | '') log "no image $name"; exit 1 ;; esac
+    [ -d "$here/$name" ] || { log "no image $name"; exit 1; }
+    if is_overlay "$name"; then
+        # Checked here, in this shell, so that a bad BASE or SHARED file stops the build.
+        base=$(base_of "$name")
+        shared=$(listed "$name" SHARED)
+        build_overlay "$name" "$base" "$shared"
+    elif [ -f "$here/$name/recipe.sh" ]; then
+        build_base "$name"
+    else
+        log "$name has neither recipe.sh nor BASE"
+        exit 1
+    fi
 }
 
 build_base() {
     local name=$1 tag rootfs
-    tag=$(base_tag "$name")
+    tag=$(image_tag "$name")
     if have_image "$tag"; then
         log "$tag is up to date"
     else
@@ -82,25 +128,27 @@ build_base() {
     promote "$tag"
 }
 
-build_site() {
-    local name=$1 base=$2 tag
-    build_base "$base"
-    tag=$(site_tag "$name" "$base")
+build_overlay() {
+    local name=$1 base=$2 shared_folders=$3 tag context shared output
+    build "$base"
+    tag=$(image_tag "$name")
     if have_image "$tag"; then
         log "$tag is up to date"
     else
-        log "building $tag from $(base_tag "$base")"
-        local output
-        output=$(DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$(base_tag "$base")" \
-            -t "$tag" "$here/$name" 2>&1) || { printf '%s\n' "$output" >&2; exit 1; }
+        log "building $tag from $(image_tag "$base")"
+        mkdir -p "$workdir"
+        context=$(mktemp -d "$workdir/$name.context.XXXXXX")
+        cp -a "$here/$name/." "$context/"
+        for shared in $shared_folders; do
+            cp -a "$here/$shared" "$context/$shared"
+        done
+        output=$(DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE=$(image_tag "$base")" \
+            -t "$tag" "$context" 2>&1) || { printf '%s\n' "$output" >&2; rm -rf "$context"; exit 1; }
+        rm -rf "$context"
     fi
     promote "$tag"
 }
 
 for name in "$@"; do
-    case $name in
-        *-site) build_site "$name" "${name%-site}" ;;
-        freepbx16) build_site "$name" asterisk16 ;;
-        *) build_base "$name" ;;
-    esac
+    build "$name"
 done
