@@ -35,6 +35,7 @@ bench: venv collection images ## Benchmarks: audit vs ping, harden (check, real,
 	tests/bench/bench_audit.sh
 	tests/bench/bench_harden.sh
 	python tests/bench/bench_engine.py
+	python tests/bench/bench_hostile.py
 
 docs: venv ## Write each role README's options section from its meta/argument_specs.yml
 	python tests/docs/role_docs.py

@@ -160,12 +160,55 @@ class _Hang(Exception):
     pass
 
 
-def _scan_comments(buf, base, comment):
-    """The comment loop of ``config_text_file_load()`` on one line.
+class _Kept:
+    """The text of one line that survives its comments, built left to right with the file
+    offset of every byte.
 
-    ``buf`` is the line as a C string, ``base`` the file offset of ``buf[0]``.  The C code edits
-    the buffer in place (``memmove`` over escape backslashes, NULs at comment starts, splices at
-    block ends); this does the same on a copy, carrying each byte's file offset along.
+    ``config_text_file_load()`` edits its buffer in place: it removes escape backslashes and
+    splices the text after a closing ``--;`` onto the text before the opening ``;--``, each
+    time moving the rest of the line (quadratic on a line of many ``\\;``).  The bytes between
+    two semicolons are never changed by those moves, so the same text is obtained by appending
+    each run once, in order.
+    """
+
+    __slots__ = ("data", "offsets")
+
+    def __init__(self):
+        self.data = bytearray()
+        self.offsets = []
+
+    def add(self, buf, base, first, last):
+        """Append ``buf[first:last]`` (file offsets from ``base``)."""
+        if last > first:
+            self.data += buf[first:last]
+            self.offsets.extend(range(base + first, base + last))
+
+    def stripped(self):
+        """``(text, offsets)`` without bytes below 33 at either end; ``(None, None)`` if empty."""
+        start, end = 0, len(self.data)
+        while start < end and self.data[start] < 33:
+            start += 1
+        while end > start and self.data[end - 1] < 33:
+            end -= 1
+        if start == end:
+            return None, None
+        offsets = self.offsets[start:end]
+        if offsets[-1] - offsets[0] == len(offsets) - 1:
+            offsets = range(offsets[0], offsets[-1] + 1)
+        return bytes(self.data[start:end]), offsets
+
+
+def _opens_block(buf, semi):
+    """True when the ``;`` at ``buf[semi]`` starts ``;--`` (not ``;---``)."""
+    return buf[semi + 1:semi + 3] == b"--" and buf[semi + 3:semi + 4] != b"-"
+
+
+def _scan_comments(buf, base, comment):
+    """The comment loop of ``config_text_file_load()`` on one line, in one pass.
+
+    ``buf`` is the line as a C string, ``base`` the file offset of ``buf[0]``.  ``run`` is where
+    the bytes not yet looked at start (``new_buf`` in C); ``live`` tells whether they belong to
+    the kept text (no NUL was written between the kept text and them).
 
     Returns ``(text, offsets, comment, touched_block, stray)``.
     """
@@ -177,68 +220,57 @@ def _scan_comments(buf, base, comment):
                 return None, None, 0, False, False
             start = base + len(buf) - len(rest)
             return text, range(start, start + len(text)), 0, False, False
-        if rest[:1] == b";" and not (rest[1:3] == b"--" and rest[3:4] != b"-"):
+        if rest[:1] == b";" and not _opens_block(rest, 0):
             # A comment line (a ';' first, not ';--'): nothing before it, nothing to escape.
             return None, None, 0, False, False
-    mem = bytearray(buf) + b"\0\0\0\0"
-    org = list(range(base, base + len(buf))) + [-1, -1, -1, -1]
-    new_buf = 0
-    process_buf = None if comment else 0
-    touched = False
-    stray = False
-    while True:
-        end = mem.index(0, new_buf)
-        cp = mem.find(b";", new_buf, end)
-        if cp < 0:
-            break
-        if cp > new_buf and mem[cp - 1] == _BSLASH:
-            # Escaped semicolons aren't comments: drop the backslash.
-            new_buf = cp
-            size = mem.index(0, cp) - cp + 1
-            mem[cp - 1:cp - 1 + size] = mem[cp:cp + size]
-            org[cp - 1:cp - 1 + size] = org[cp:cp + size]
-        elif mem[cp + 1] == _DASH and mem[cp + 2] == _DASH and mem[cp + 3] != _DASH:
+    kept = None if comment else _Kept()
+    live = kept is not None
+    run = 0
+    touched = stray = False
+    semi = buf.find(b";")
+    while semi >= 0:
+        if semi > run and buf[semi - 1] == _BSLASH:
+            # Escaped semicolons aren't comments: drop the backslash, keep the ';'.
+            if live:
+                kept.add(buf, base, run, semi - 1)
+                kept.add(buf, base, semi, semi + 1)
+            run = semi + 1
+        elif _opens_block(buf, semi):
             touched = True
             if comment >= MAX_NESTED_COMMENTS:
                 raise _Hang()
-            mem[cp] = 0
-            new_buf = cp + 3
+            if live:
+                kept.add(buf, base, run, semi)     # the NUL written at ';' ends the kept text
+                live = False
             comment += 1
-        elif cp >= new_buf + 2 and mem[cp - 1] == _DASH and mem[cp - 2] == _DASH:
+            run = semi + 3
+        elif semi >= run + 2 and buf[semi - 2:semi] == b"--":
             touched = True
             comment -= 1
-            new_buf = cp + 1
+            if live:
+                kept.add(buf, base, run, semi + 1)
+            run = semi + 1
             if comment == 0:
-                if process_buf is not None:
-                    oldptr = mem.index(0, process_buf)
-                    size = mem.index(0, new_buf) - new_buf + 1
-                    mem[oldptr:oldptr + size] = mem[new_buf:new_buf + size]
-                    org[oldptr:oldptr + size] = org[new_buf:new_buf + size]
-                    new_buf = oldptr
-                else:
-                    process_buf = new_buf
+                # The text after '--;' is spliced onto the kept text (or starts it).
+                kept = kept if kept is not None else _Kept()
+                live = True
             elif comment < 0:
                 stray = True
         elif comment == 0:
             # A plain comment: the rest of the line is ignored.
-            mem[cp] = 0
-            new_buf = cp
+            break
         else:
-            new_buf = cp + 1
-    if process_buf is None:
+            if live:
+                kept.add(buf, base, run, semi + 1)
+            run = semi + 1
+        semi = buf.find(b";", semi + 1)
+    else:
+        semi = len(buf)
+    if live:
+        kept.add(buf, base, run, semi)
+    if kept is None:
         return None, None, comment, touched, stray
-    end = mem.index(0, process_buf)
-    start = process_buf
-    while start < end and mem[start] < 33:
-        start += 1
-    while end > start and mem[end - 1] < 33:
-        end -= 1
-    if start == end:
-        return None, None, comment, touched, stray
-    offsets = org[start:end]
-    if offsets[-1] - offsets[0] == len(offsets) - 1:
-        offsets = range(offsets[0], offsets[-1] + 1)
-    return bytes(mem[start:end]), offsets, comment, touched, stray
+    return kept.stripped() + (comment, touched, stray)
 
 
 def scan(data, state, path, diagnostics):

@@ -42,7 +42,6 @@ readings, more than 64 MiB read in total, or more than a million variables raise
 from __future__ import annotations
 
 import os
-import re
 import stat as stat_module
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
@@ -61,7 +60,12 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer imp
     parse_header,
     scan,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_match import (
+    PatternError,
+    compile_glob,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import (
+    WORK_PER_BYTE,
     Config,
     FileLoad,
     SourceFile,
@@ -74,6 +78,7 @@ MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_STATEMENTS = 500000
 MAX_GLOB_PATTERNS = 10000
 PATH_MAX_BYTES = 255            # char fn[256]
+GLOB_COST_PER_STEP = 3          # WorkMeter steps per character a glob compares
 
 _MISSING = None                 # CONFIG_STATUS_FILEMISSING
 _OK = "ok"
@@ -85,6 +90,7 @@ class _FileSystem:
 
     def __init__(self, overlay):
         self.overlay = {}
+        self.listings = {}
         for path, data in (overlay or {}).items():
             self.overlay[self.realpath(path)] = data
 
@@ -129,6 +135,13 @@ class _FileSystem:
             return handle.read(limit + 1)
 
     def listdir(self, path):
+        """Sorted names in directory ``path`` (read once per load: brace alternatives and
+        repeated includes glob the same directories again and again)."""
+        if path not in self.listings:
+            self.listings[path] = self._listdir(path)
+        return self.listings[path]
+
+    def _listdir(self, path):
         names = set()
         try:
             names.update(os.listdir(path or "."))
@@ -231,121 +244,23 @@ def _first_brace(pattern):
     return pattern[:pos], alternatives, pattern[nxt + 1:]
 
 
-def _bracket_end(segment, pos):
-    """Index of the ``]`` closing the bracket expression opened at ``segment[pos]``, or -1.
-
-    A ``]`` right after ``[`` (or ``[!``, ``[^``) is a member, and so is the ``]`` that ends a
-    ``[:class:]``, ``[.symbol.]`` or ``[=equivalent=]`` inside the expression.
-    """
-    end = pos + 1
-    size = len(segment)
-    if end < size and segment[end] in "!^":
-        end += 1
-    if end < size and segment[end] == "]":
-        end += 1
-    while end < size and segment[end] != "]":
-        term = _bracket_term(segment, end)
-        if term is not None:
-            end = term[2]
-        else:
-            end += 2 if segment[end] == "\\" else 1
-    return end if end < size else -1
+def _matching_names(fs, base, segment, meter):
+    """Names in directory ``base`` that the wildcard ``segment`` matches, as ``fnmatch()``
+    with ``FNM_PERIOD``: a leading dot must be matched by a dot.  The comparisons are charged
+    to ``meter`` (a :class:`~astconf_model.WorkMeter` or None)."""
+    try:
+        matcher = compile_glob(segment)
+    except PatternError:
+        return []
+    explicit_dot = segment.startswith(".") or segment.startswith("\\.")
+    names = [name for name in fs.listdir(base)
+             if (explicit_dot or not name.startswith(".")) and matcher.match(name)]
+    if meter is not None:
+        meter.charge(GLOB_COST_PER_STEP * matcher.steps, "include glob")
+    return names
 
 
-def _bracket_term(text, index):
-    """``(delimiter, name, after)`` of a ``[:name:]``, ``[.name.]`` or ``[=name=]`` starting at
-    ``text[index]``, or None."""
-    opener = text[index:index + 2]
-    if opener not in ("[:", "[.", "[="):
-        return None
-    close = text.find(opener[1] + "]", index + 2)
-    if close < 0:
-        return None
-    return opener[1], text[index + 2:close], close + 2
-
-
-def _term_class(delimiter, name):
-    """Regex class members for a bracket term (C locale).
-
-    :raises re.error: a class or collating element glibc does not know: ``fnmatch()`` then
-        fails, so the pattern matches nothing.
-    """
-    if delimiter == ":":
-        if name not in _CLASSES:
-            raise re.error("unknown character class %r" % name)
-        return _CLASSES[name]
-    if len(name) != 1:
-        raise re.error("unknown collating element %r" % name)
-    return _re_escape(name)
-
-
-def _segment_regex(segment):
-    """A Python regex for one glob path segment (fnmatch without FNM_NOESCAPE)."""
-    out = []
-    pos = 0
-    size = len(segment)
-    while pos < size:
-        char = segment[pos]
-        if char == "\\" and pos + 1 < size:
-            out.append(_re_escape(segment[pos + 1]))
-            pos += 2
-        elif char == "*":
-            out.append(".*")
-            pos += 1
-        elif char == "?":
-            out.append(".")
-            pos += 1
-        elif char == "[":
-            end = _bracket_end(segment, pos)
-            if end < 0:
-                out.append("\\[")
-                pos += 1
-                continue
-            body = segment[pos + 1:end]
-            negate = body[:1] in ("!", "^")
-            if negate:
-                body = body[1:]
-            klass = []
-            index = 0
-            while index < len(body):
-                term = _bracket_term(body, index)
-                if term is not None:
-                    klass.append(_term_class(term[0], term[1]))
-                    index = term[2]
-                    continue
-                if body[index] == "\\" and index + 1 < len(body):
-                    index += 1
-                char_b = body[index]
-                if char_b in "\\]^-[":
-                    klass.append("\\" + char_b)
-                else:
-                    klass.append(char_b)
-                if index + 2 < len(body) and body[index + 1] == "-":
-                    high = body[index + 2]
-                    klass.append("-" + ("\\" + high if high in "\\]^-[" else high))
-                    index += 3
-                    continue
-                index += 1
-            out.append("[%s%s]" % ("^" if negate else "", "".join(klass)))
-            pos = end + 1
-        else:
-            out.append(_re_escape(char))
-            pos += 1
-    return "(?s:%s)\\Z" % "".join(out)
-
-
-_CLASSES = {
-    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v", "blank": " \\t", "punct": "!-/:-@\\[-`{-~",
-    "xdigit": "0-9a-fA-F", "cntrl": "\\x00-\\x1f\\x7f", "print": " -~", "graph": "!-~",
-}
-
-
-def _re_escape(char):
-    return re.escape(char)
-
-
-def _glob_one(fs, pattern, nomagic):
+def _glob_one(fs, pattern, nomagic, meter):
     """glob() of one pattern without braces.  Sorted like glibc (C locale)."""
     if not _pattern_type(pattern):
         path = _unescape(pattern)
@@ -360,16 +275,8 @@ def _glob_one(fs, pattern, nomagic):
         found = []
         for base in paths:
             if _pattern_type(segment):
-                try:
-                    regex = re.compile(_segment_regex(segment))
-                except re.error:
-                    continue
-                explicit_dot = segment.startswith(".") or segment.startswith("\\.")
-                for name in fs.listdir(base):
-                    if name.startswith(".") and not explicit_dot:
-                        continue
-                    if regex.match(name):
-                        found.append(os.path.join(base, name) if base else name)
+                found.extend(os.path.join(base, name) if base else name
+                             for name in _matching_names(fs, base, segment, meter))
             else:
                 name = _unescape(segment)
                 found.append(os.path.join(base, name) if base else name)
@@ -380,10 +287,11 @@ def _glob_one(fs, pattern, nomagic):
     return sorted(paths, key=os.fsencode)
 
 
-def glob_config(fs, pattern, nomagic=True, budget=None):
+def glob_config(fs, pattern, nomagic=True, budget=None, meter=None):
     """``glob(pattern, GLOB_NOMAGIC | GLOB_BRACE)`` as glibc does it.
 
-    :raises Endless: the braces expand to more than 10000 patterns.
+    :param meter: the :class:`~astconf_model.WorkMeter` charged for the name comparisons.
+    :raises Endless: the braces expand to more than 10000 patterns, or the meter runs out.
     """
     if budget is None:
         budget = [MAX_GLOB_PATTERNS]
@@ -396,10 +304,10 @@ def glob_config(fs, pattern, nomagic=True, budget=None):
         prefix, alternatives, suffix = brace
         results = []
         for alternative in alternatives:
-            results.extend(glob_config(fs, prefix + alternative + suffix, False, budget))
+            results.extend(glob_config(fs, prefix + alternative + suffix, False, budget, meter))
         if results or not nomagic:
             return results
-    return _glob_one(fs, pattern, nomagic)
+    return _glob_one(fs, pattern, nomagic, meter)
 
 
 def _cut(path):
@@ -451,6 +359,7 @@ class _Loader:
                                       "(include loop or glob explosion?)"
                                       % (MAX_FILE_LOADS, self.cfg.root_path))
         self.total_bytes += len(data)
+        self.cfg.meter.grant(len(data) * WORK_PER_BYTE)
         if self.total_bytes > MAX_TOTAL_BYTES:
             raise AsteriskConfigError(path, 0, "more than %d bytes read while loading %s"
                                       % (MAX_TOTAL_BYTES, self.cfg.root_path))
@@ -486,7 +395,7 @@ class _Loader:
         state = ScanState()
         count = 0
         try:
-            matches = glob_config(self.fs, pattern)
+            matches = glob_config(self.fs, pattern, meter=cfg.meter)
         except Endless as exc:
             where = include if include is not None else _Where(cfg.root_path, 0)
             raise AsteriskConfigError(where.path, where.line, exc.message)

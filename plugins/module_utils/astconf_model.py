@@ -25,18 +25,28 @@ Semantics follow Asterisk's ``main/config.c`` (``process_text_line()``, ``ast_ca
 
 from __future__ import annotations
 
-import re
-
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import (
     Endless,
     LineFatal,
     ast_strip,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_match import (
+    PatternError,
+    PatternTooComplex,
+    compile_ere,
+)
 
 CATEGORY_NAME_MAX = 79          # char name[80] in struct ast_category
 MAX_VARIABLES = 1000000         # engine bound: inheritance can multiply variables
 MAX_VALUE = 1024 * 1024         # engine bound: '+=' can grow a value without limit
-_NESTED_QUANTIFIER = re.compile(rb"\)[*+?{]|\\[1-9]|[*+}]\s*[*+{]")
+MAX_FILTER_PATTERN = 256        # engine bound: bytes of one category filter expression
+WORK_BASE = 5000000             # engine bound: evaluation steps any load may take...
+WORK_PER_BYTE = 16              # ...plus this many per byte read (see WorkMeter)
+# What the steps cost, in units of about 0.1 microsecond.
+_COST_LOOKUP = 50               # one category looked at by a (+filter) or (template) header
+_COST_SEARCH = 30               # one variable searched by a filter...
+_COST_PER_CHAR = 3              # ...plus this per character of its name and value
+_COST_COPY = 40                 # one variable copied by inheritance or '+='
 
 _TRUE = frozenset((b"yes", b"true", b"y", b"t", b"1", b"on"))
 _FALSE = frozenset((b"no", b"false", b"n", b"f", b"0", b"off"))
@@ -129,12 +139,14 @@ class Variable:
     :ivar statement: the :class:`Statement` that created it (a template's line when inherited).
     :ivar inherited_from: name of the category it was copied from by ``(tpl)``, else None.
     :ivar appends: statements (``+=`` lines) that extended its value, in order.
+    :ivar appended_chain: the same as a chain ``(earlier chain, last statement)`` or None, so
+        that each ``+=`` adds one link instead of copying the earlier ones.
     """
 
     __slots__ = ("name_b", "value_b", "name", "value", "object", "statement", "inherited_from",
-                 "appends", "key")
+                 "appended_chain", "key")
 
-    def __init__(self, name_b, value_b, obj, statement, inherited_from=None, appends=()):
+    def __init__(self, name_b, value_b, obj, statement, inherited_from=None, appended=None):
         self.name_b = name_b
         self.value_b = value_b
         self.name = _s(name_b)
@@ -142,8 +154,18 @@ class Variable:
         self.object = bool(obj)
         self.statement = statement
         self.inherited_from = inherited_from
-        self.appends = tuple(appends)
+        self.appended_chain = appended
         self.key = name_b.lower()
+
+    @property
+    def appends(self):
+        """The ``+=`` statements that extended the value, in order (a tuple)."""
+        chain = self.appended_chain
+        found = []
+        while chain is not None:
+            chain, statement = chain
+            found.append(statement)
+        return tuple(reversed(found))
 
     @property
     def path(self):
@@ -356,14 +378,63 @@ def _strsep(text, sep):
     return _strip_quoted(text), None
 
 
+class WorkMeter:
+    """Keeps the evaluation of one tree linear in the bytes read.
+
+    Some of Asterisk's rules cost more than one pass over the input when a file is hostile:
+    every ``(+filter)`` header searches the variables of every category of that name, every
+    ``+=`` looks through its category, every ``(template)`` copies variables.  Each such step
+    is charged here (a step costs about 0.1 microsecond); a load may take :data:`WORK_BASE`
+    steps plus :data:`WORK_PER_BYTE` per byte read, and a tree that needs more fails with :class:`Endless` (an error naming the
+    line) instead of hanging.  Ordinary trees use a small fraction of it.
+    """
+
+    __slots__ = ("left",)
+
+    def __init__(self, allowance=WORK_BASE):
+        self.left = allowance
+
+    def grant(self, steps):
+        """Allow ``steps`` more (the loader grants :data:`WORK_PER_BYTE` per byte it reads)."""
+        self.left += steps
+
+    def charge(self, steps, what):
+        """Spend ``steps`` on ``what``.
+
+        :raises Endless: the allowance is exhausted.
+        """
+        self.left -= steps
+        if self.left < 0:
+            raise Endless("%s: evaluating this configuration takes more work than the engine "
+                          "allows (%d steps plus %d per byte read)"
+                          % (what, WORK_BASE, WORK_PER_BYTE))
+
+
+_PATTERNS = {}                  # filter expression (bytes) -> compiled matcher, or None
+
+
 def _regex(pattern):
-    if len(pattern) > 256 or _NESTED_QUANTIFIER.search(pattern):
-        raise Endless("category filter regular expression %r is too complex for the engine"
-                      % _s(pattern))
+    """The matcher of a filter expression, as ``regcomp(REG_EXTENDED | REG_NOSUB)`` reads it;
+    None when it does not compile (Asterisk logs an error and the filter matches nothing).
+
+    :raises Endless: a pattern the engine cannot match in linear time (back-references) or
+        over its bounds.
+    """
+    if pattern in _PATTERNS:
+        return _PATTERNS[pattern]
+    if len(pattern) > MAX_FILTER_PATTERN:
+        raise Endless("category filter regular expression of %d bytes: the engine reads at "
+                      "most %d" % (len(pattern), MAX_FILTER_PATTERN))
     try:
-        return re.compile(pattern)
-    except (re.error, OverflowError, RecursionError, ValueError):
-        return None
+        matcher = compile_ere(_s(pattern))
+    except PatternError:
+        matcher = None
+    except PatternTooComplex as exc:
+        raise Endless("category filter regular expression %r: %s" % (_s(pattern), exc))
+    if len(_PATTERNS) >= 1024:
+        _PATTERNS.clear()
+    _PATTERNS[pattern] = matcher
+    return matcher
 
 
 def _type_of(category):
@@ -372,12 +443,14 @@ def _type_of(category):
     return fold(str(found).strip()) if found is not None else None
 
 
-def does_category_match(category, name, match, sep):
+def does_category_match(category, name, match, sep, meter=None):
     """``does_category_match()``: name (ASCII case-insensitive, empty matches all) and filter.
 
     ``match`` is a filter such as ``TEMPLATES=include`` or ``type=endpoint&...``; empty or None
-    means "not a template".  Regular expressions are POSIX ERE in Asterisk; Python's ``re`` is
-    used here (same results for ordinary patterns).
+    means "not a template".  Its regular expressions are POSIX ERE, searched (not anchored) in
+    each variable's name and value by :mod:`astconf_match` in linear time.
+
+    :param meter: the :class:`WorkMeter` charged for the searches, if any.
     """
     if name and category.key != name.lower():
         return False
@@ -411,11 +484,20 @@ def does_category_match(category, name, match, sep):
         value_re = _regex(match_value)
         if name_re is None or value_re is None:
             return False
-        for var in category.variables:
-            if name_re.search(var.name_b) and value_re.search(var.value_b):
-                found += 1
-                break
+        if _any_variable_matches(category, name_re, value_re, meter):
+            found += 1
     return found == expressions and (not category.template or template_ok)
+
+
+def _any_variable_matches(category, name_re, value_re, meter):
+    """True when one variable's name matches ``name_re`` and its value ``value_re``."""
+    for var in category.variables:
+        if meter is not None:
+            meter.charge(_COST_SEARCH + _COST_PER_CHAR * (len(var.name) + len(var.value)),
+                         "category filter")
+        if name_re.search(var.name) and value_re.search(var.value):
+            return True
+    return False
 
 
 class Config:
@@ -451,6 +533,7 @@ class Config:
         self.current = None
         self.include_level = 0
         self.variable_count = 0
+        self.meter = WorkMeter()
 
     # --- lookups (the public part) ---------------------------------------------------------
 
@@ -532,7 +615,8 @@ class Config:
     def category_get_sep(self, name, match, sep):
         """``category_get_sep(cfg, name, match, sep, 0)``."""
         for category in self._named.get(name.lower(), ()) if name else self.categories:
-            if does_category_match(category, name, match, sep):
+            self.meter.charge(_COST_LOOKUP + len(match or b""), "category lookup")
+            if does_category_match(category, name, match, sep, self.meter):
                 return category
         return None
 
@@ -553,11 +637,12 @@ class Config:
             raise Endless("category '%s' inherits from itself: Asterisk would copy its variables "
                           "forever" % base.name)
         self._count(len(base.variables))
+        self.meter.charge(_COST_COPY * len(base.variables), "inheritance from '%s'" % base.name)
         category.templates.append(base.name)
         category.bases.append(base)
         for var in base.variables:
             category.variables.append(Variable(var.name_b, var.value_b, var.object, var.statement,
-                                               base.name, var.appends))
+                                               base.name, var.appended_chain))
 
     def apply_header(self, header, statement):
         """The category branch of ``process_text_line()``.  Returns the new current category.
@@ -575,7 +660,7 @@ class Config:
                     raise LineFatal("Category addition requested, but category '%s' does not "
                                     "exist" % _s(header.name))
                 current = found
-                if statement not in found.headers:
+                if found.headers[-1] is not statement:
                     found.headers.append(statement)
                 if newcat is not None:
                     self.current = found
@@ -604,6 +689,7 @@ class Config:
         if assignment.op is None:
             return "No '=' (equal sign) in line"
         if assignment.op == "+=":
+            self.meter.charge(len(category.variables), "'+='")
             replace = None
             for var in category.variables:
                 if var.name_b == assignment.name:
@@ -614,6 +700,7 @@ class Config:
                 if len(joined) > MAX_VALUE:
                     raise Endless("value of '%s' grows over %d bytes with '+='"
                                   % (replace.name, MAX_VALUE))
+                self.meter.charge(_COST_COPY + len(joined) // 32, "'+='")
                 self._update(category, replace, joined, statement)
                 return None
             value = ast_strip(assignment.value)
@@ -631,12 +718,25 @@ class Config:
         """``ast_variable_update(cat, replace->name, value, replace->value, 0)``: the FIRST
         variable with that name (ASCII case-insensitive) and, unless the old value is empty, that
         value (ASCII case-insensitive) is replaced, keeping its place, line and ``=>`` flag."""
-        match = replace.value_b.lower()
         for index, var in enumerate(category.variables):
             if var.key != replace.key:
                 continue
-            if match and var.value_b.lower() != match:
+            if not self._same_value(var, replace):
                 continue
             category.variables[index] = Variable(replace.name_b, value, var.object, var.statement,
-                                                 var.inherited_from, var.appends + (statement,))
+                                                 var.inherited_from, (var.appended_chain, statement))
             return
+
+    def _same_value(self, var, replace):
+        """``strcasecmp(var->value, replace->value) == 0``, or True when that value is empty.
+
+        ASCII case folding keeps lengths, so only values of the same length are folded (and
+        that folding is charged: a long value compared with many others is a hostile file's).
+        """
+        old = replace.value_b
+        if var is replace or not old:
+            return True
+        if len(var.value_b) != len(old):
+            return False
+        self.meter.charge(len(old) // 64, "'+='")
+        return var.value_b.lower() == old.lower()
