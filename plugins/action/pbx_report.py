@@ -5,7 +5,8 @@
 
 """Action of ``pbxsec.hardening.pbx_report``: the reports are built and written by the controller
 itself (no module process, nothing sent to a host); a relative ``dest`` is relative to the
-directory ansible-playbook runs in."""
+directory ansible-playbook runs in.  The baseline (by default the ``fleet.json`` already in
+``dest``) is read before anything is written."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import datetime
 import os
 
 from ansible.plugins.action import ActionBase
-from ansible_collections.pbxsec.hardening.plugins.module_utils import report_model
+from ansible_collections.pbxsec.hardening.plugins.module_utils import report_drift, report_model
 from ansible_collections.pbxsec.hardening.plugins.module_utils.report_files import (
     ARGUMENT_SPEC,
     MUTUALLY_EXCLUSIVE,
@@ -54,14 +55,25 @@ class ActionModule(ActionBase):
                 args["reach_var"])
         report = report_model.build(results, unreachable, failed, generated)
         dest = os.path.abspath(os.path.expanduser(args["dest"]))
+        baseline_path = args["baseline"] or os.path.join(dest, "fleet.json")
+        baseline, reason = report_drift.read_baseline(baseline_path)
+        if reason and (args["baseline"] or os.path.lexists(baseline_path)):
+            result.setdefault("warnings", []).append(reason)
+        report["drift"] = report_drift.compare(report, baseline, reason, baseline_path)
         try:
             paths, changed = write_files(dest, planned_files(report, args["formats"]),
                                          self._task.check_mode, mode)
         except OSError as exc:
             result.update(failed=True, msg="cannot write the reports in %s: %s" % (dest, exc))
             return result
+        drift = report["drift"]
         result.update(changed=changed, files=paths, compliant=report["compliant"],
                       totals=report["totals"],
                       noncompliant=[h["name"] for h in report["hosts"]
-                                    if h["status"] != "compliant"])
+                                    if h["status"] != "compliant"],
+                      regressed=report_drift.regressed(drift),
+                      drift=dict(baseline=drift["baseline"], reason=drift["reason"],
+                                 improvements=len(drift["improvements"]),
+                                 added=drift["added"], gone=drift["gone"]),
+                      fails_run=report_model.fails_run(report, args["fail_on"]))
         return result

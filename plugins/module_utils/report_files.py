@@ -23,6 +23,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils import (
     report_json,
     report_junit,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.report_model import FAIL_ON
 
 FORMATS = ("json", "junit", "html")
 ARGUMENT_SPEC = dict(
@@ -36,6 +37,8 @@ ARGUMENT_SPEC = dict(
     formats=dict(type="list", elements="str", choices=list(FORMATS), default=list(FORMATS)),
     generated=dict(type="str"),
     mode=dict(type="str"),
+    baseline=dict(type="path"),
+    fail_on=dict(type="str", choices=list(FAIL_ON), default="noncompliant"),
 )
 MUTUALLY_EXCLUSIVE = [("hosts", "results"), ("hosts", "unreachable"), ("hosts", "failed")]
 DEFAULT_MODE = 0o640            # of files when the operator sets no mode; the umask applies

@@ -8,6 +8,11 @@ control (classname = host, name = control ID).  ``fail`` is a failure, ``error``
 ``not_applicable``/``waived``/``manual`` are skipped (with the reason); an unreachable or failed
 host gets an error in every test case.
 
+When the report was compared with a baseline, a last ``testsuite`` named ``drift`` has one
+failing ``testcase`` per regression (classname = host, name = ``<control ID> regressed``) and per
+host the baseline judged that could not be judged now (name ``audit``); no failure there means
+nothing regressed.
+
 The report comes from :func:`report_model.build`: its texts hold only characters XML 1.0
 allows, and ElementTree escapes markup (``&``, ``<``, ``>``, quotes, line breaks in
 attributes), so host-sent text stays text."""
@@ -29,6 +34,24 @@ def _text(findings):
 
 def _case(suite, host, control_id):
     return ET.SubElement(suite, "testcase", classname=host, name=control_id, time="0")
+
+
+def _drift_suite(root, drift, generated):
+    suite = ET.SubElement(root, "testsuite", name="drift")
+    for item in drift["regressions"]:
+        case = _case(suite, item["host"], "%s regressed" % item["control"])
+        ET.SubElement(case, "failure", message="%s -> %s: %s" % (
+            item["before"], item["after"], item["title"]), type=item["severity"])
+    for item in drift["unjudged"]:
+        case = _case(suite, item["host"], "audit")
+        ET.SubElement(case, "failure", message="%s -> %s: %s" % (
+            item["before"], item["after"], item["reason"] or "not judged"))
+    failures = len(drift["regressions"]) + len(drift["unjudged"])
+    for key, value in (("tests", failures), ("failures", failures), ("errors", 0),
+                       ("skipped", 0)):
+        suite.set(key, str(value))
+    if generated:
+        suite.set("timestamp", generated)
 
 
 def render(report):
@@ -62,4 +85,7 @@ def render(report):
             suite.set(key, str(value))
         if report.get("generated"):
             suite.set("timestamp", report["generated"])
+    drift = report.get("drift")
+    if drift and drift["baseline"] is not None:
+        _drift_suite(root, drift, report.get("generated"))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

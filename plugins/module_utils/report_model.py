@@ -14,11 +14,15 @@ host ``failed``, with a reason that says where the result is wrong, never what i
 and the verdict are computed here from the controls; titles and severities come from the
 controller's catalogue.  Every text is bounded (:data:`LIMITS`, :data:`MAX_FINDINGS` per control)
 and holds only characters every format can carry (:func:`text`).  Every host gets a distinct,
-safe file name (:func:`file_stem`)."""
+safe file name (:func:`file_stem`).  A host's attack ``pressure`` is checked too
+(:func:`checked_pressure`): an invalid one is ``unknown`` saying where, and the controls are
+judged all the same.  :func:`checked_statuses` checks control entries of a baseline report the
+same way (report_drift), and :func:`fails_run` is the verdict of the run."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import itertools
 import re
 from collections.abc import Mapping
@@ -31,6 +35,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
 )
 
 HOST_STATUSES = ("compliant", "noncompliant", "unreachable", "failed")
+FAIL_ON = ("noncompliant", "regressions", "never")
 ENTRY_KEYS = frozenset(("id", "title", "severity", "status", "findings", "remediation"))
 FINDING_KEYS = frozenset(("file", "line", "object", "message"))
 # Characters kept at most per text; longer texts are cut and say how much was cut.
@@ -45,6 +50,15 @@ PLAIN_FILE_STEM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,79}")
 UNSAFE_FILE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_FILE_STEM = 80
 CONTROL_IDS = frozenset(control.id for control in CATALOGUE)
+PRESSURE_STATUSES = ("counted", "unknown")
+PRESSURE_COUNTS = ("failed_auth", "unknown_user", "bans", "banned_now")
+PRESSURE_KEYS = frozenset(("status", "reason", "hours", "since", "log", "top_sources", "notes")
+                          + PRESSURE_COUNTS)
+SOURCE_KEYS = frozenset(("address", "attempts"))
+MAX_COUNT = 2 ** 53
+MAX_SOURCES = 5
+MAX_NOTES = 10
+FAILING = ("fail", "error")
 
 
 class InvalidResult(ValueError):
@@ -69,33 +83,34 @@ def _kind(value):
     return "another type"
 
 
-def _expect(condition, where, what):
+def expect(condition, where, what):
+    """Raise :class:`InvalidResult` ("``where``: ``what``") unless ``condition``."""
     if not condition:
         raise InvalidResult("%s: %s" % (where, what))
 
 
 def _text_or_null(value, where, limit):
-    _expect(value is None or isinstance(value, str), where,
-            "expected text or null, got %s" % _kind(value))
+    expect(value is None or isinstance(value, str), where,
+           "expected text or null, got %s" % _kind(value))
     return None if value is None else text(value, limit)
 
 
 def _line(value, where):
-    _expect(value is None or (isinstance(value, int) and not isinstance(value, bool)
-                              and 0 <= value < MAX_LINE),
-            where, "expected a line number or null, got %s" % _kind(value))
+    expect(value is None or (isinstance(value, int) and not isinstance(value, bool)
+                             and 0 <= value < MAX_LINE),
+           where, "expected a line number or null, got %s" % _kind(value))
     return value
 
 
 def _keys(item, keys, where):
-    _expect(isinstance(item, Mapping), where, "expected a mapping, got %s" % _kind(item))
-    _expect(set(item) == keys, where, "expected exactly the keys %s" % ", ".join(sorted(keys)))
+    expect(isinstance(item, Mapping), where, "expected a mapping, got %s" % _kind(item))
+    expect(set(item) == keys, where, "expected exactly the keys %s" % ", ".join(sorted(keys)))
 
 
 def _finding(item, where):
     _keys(item, FINDING_KEYS, where)
-    _expect(isinstance(item["message"], str), where + ".message",
-            "expected text, got %s" % _kind(item["message"]))
+    expect(isinstance(item["message"], str), where + ".message",
+           "expected text, got %s" % _kind(item["message"]))
     return finding(_text_or_null(item["file"], where + ".file", LIMITS["file"]),
                    _line(item["line"], where + ".line"),
                    _text_or_null(item["object"], where + ".object", LIMITS["object"]),
@@ -105,7 +120,7 @@ def _finding(item, where):
 def _findings(items, where):
     """The first :data:`MAX_FINDINGS` findings checked and kept; the others counted in a last
     finding (so a host that sends millions costs no more than one that sends the maximum)."""
-    _expect(isinstance(items, (list, tuple)), where, "expected a list, got %s" % _kind(items))
+    expect(isinstance(items, (list, tuple)), where, "expected a list, got %s" % _kind(items))
     kept = [_finding(item, "%s[%d]" % (where, index))
             for index, item in enumerate(items[:MAX_FINDINGS])]
     if len(items) > MAX_FINDINGS:
@@ -116,8 +131,8 @@ def _findings(items, where):
 
 def _entry(control, item, where):
     for key in ("title", "severity", "remediation"):
-        _expect(isinstance(item[key], str), "%s.%s" % (where, key),
-                "expected text, got %s" % _kind(item[key]))
+        expect(isinstance(item[key], str), "%s.%s" % (where, key),
+               "expected text, got %s" % _kind(item[key]))
     return dict(id=control.id, title=control.title, severity=control.severity,
                 status=item["status"], findings=_findings(item["findings"], where + ".findings"),
                 remediation=text(item["remediation"], LIMITS["remediation"]))
@@ -131,22 +146,97 @@ def checked_controls(result):
     findings with exactly the keys of a finding, of the types ``pbx_compliance`` returns.
     Other keys of ``result`` (those Ansible adds) are ignored.
     """
-    _expect(isinstance(result, Mapping), "result", "expected a mapping, got %s" % _kind(result))
+    expect(isinstance(result, Mapping), "result", "expected a mapping, got %s" % _kind(result))
     items = result.get("controls")
-    _expect(isinstance(items, (list, tuple)), "controls", "expected a list, got %s" % _kind(items))
-    _expect(len(items) == len(CATALOGUE), "controls", "expected %d entries (one per catalogue "
-            "control), got %d" % (len(CATALOGUE), len(items)))
+    expect(isinstance(items, (list, tuple)), "controls", "expected a list, got %s" % _kind(items))
+    expect(len(items) == len(CATALOGUE), "controls", "expected %d entries (one per catalogue "
+           "control), got %d" % (len(CATALOGUE), len(items)))
+    by_id = _entries_by_id(items, "controls")
+    return [_entry(control, *by_id[control.id]) for control in CATALOGUE]
+
+
+def _entries_by_id(items, where):
+    """``{control ID: (entry, where)}`` of a list of control entries, each with exactly the keys
+    of an entry, a catalogue control ID (once) and a known status."""
     by_id = {}
     for index, item in enumerate(items):
-        where = "controls[%d]" % index
-        _keys(item, ENTRY_KEYS, where)
-        _expect(isinstance(item["id"], str) and item["id"] in CONTROL_IDS, where + ".id",
-                "not a control of the catalogue")
-        _expect(item["id"] not in by_id, where + ".id", "%s repeated" % item["id"])
-        _expect(isinstance(item["status"], str) and item["status"] in STATUSES,
-                where + ".status", "not one of %s" % ", ".join(STATUSES))
-        by_id[item["id"]] = (item, where)
-    return [_entry(control, *by_id[control.id]) for control in CATALOGUE]
+        here = "%s[%d]" % (where, index)
+        _keys(item, ENTRY_KEYS, here)
+        expect(isinstance(item["id"], str) and item["id"] in CONTROL_IDS, here + ".id",
+               "not a control of the catalogue")
+        expect(item["id"] not in by_id, here + ".id", "%s repeated" % item["id"])
+        expect(isinstance(item["status"], str) and item["status"] in STATUSES,
+               here + ".status", "not one of %s" % ", ".join(STATUSES))
+        by_id[item["id"]] = (item, here)
+    return by_id
+
+
+def checked_statuses(items, where):
+    """``{control ID: status}`` of a list of control entries checked as :func:`checked_controls`
+    checks them, but any subset of the catalogue (a report of an older catalogue).  Raises
+    :class:`InvalidResult`."""
+    expect(isinstance(items, (list, tuple)), where, "expected a list, got %s" % _kind(items))
+    return dict((control, item["status"])
+                for control, (item, dummy) in _entries_by_id(items, where).items())
+
+
+def _count(value, where):
+    expect(value is None or (isinstance(value, int) and not isinstance(value, bool)
+                             and 0 <= value < MAX_COUNT),
+           where, "expected a count or null, got %s" % _kind(value))
+    return value
+
+
+def _source(item, where):
+    _keys(item, SOURCE_KEYS, where)
+    address = item["address"]
+    expect(isinstance(address, str) and len(address) <= 45, where + ".address",
+           "expected an IP address")
+    try:
+        address = str(ipaddress.ip_address(address))
+    except ValueError:
+        expect(False, where + ".address", "expected an IP address")
+    return dict(address=address, attempts=_count(item["attempts"], where + ".attempts"))
+
+
+def _checked_pressure(value):
+    _keys(value, PRESSURE_KEYS, "pressure")
+    expect(value["status"] in PRESSURE_STATUSES, "pressure.status",
+           "not one of %s" % ", ".join(PRESSURE_STATUSES))
+    for key in ("hours",) + PRESSURE_COUNTS:
+        _count(value[key], "pressure." + key)
+    sources, notes = value["top_sources"], value["notes"]
+    expect(isinstance(sources, (list, tuple)) and len(sources) <= MAX_SOURCES,
+           "pressure.top_sources", "expected a list of at most %d" % MAX_SOURCES)
+    expect(isinstance(notes, (list, tuple)) and len(notes) <= MAX_NOTES, "pressure.notes",
+           "expected a list of at most %d" % MAX_NOTES)
+    for index, note in enumerate(notes):
+        expect(isinstance(note, str), "pressure.notes[%d]" % index,
+               "expected text, got %s" % _kind(note))
+    checked = dict((key, value[key]) for key in ("status", "hours") + PRESSURE_COUNTS)
+    checked.update(
+        reason=_text_or_null(value["reason"], "pressure.reason", LIMITS["reason"]),
+        since=_text_or_null(value["since"], "pressure.since", LIMITS["generated"]),
+        log=_text_or_null(value["log"], "pressure.log", LIMITS["file"]),
+        top_sources=[_source(item, "pressure.top_sources[%d]" % index)
+                     for index, item in enumerate(sources)],
+        notes=[text(note, LIMITS["message"]) for note in notes])
+    return checked
+
+
+def checked_pressure(value):
+    """The ``pressure`` of a ``pbx_compliance`` result, checked and bounded: None when the host
+    sent none (not gathered); ``status`` ``unknown`` with a reason that says where when it is
+    not shaped as ``pbx_compliance`` returns it (the controls are judged all the same)."""
+    if value is None:
+        return None
+    try:
+        return _checked_pressure(value)
+    except InvalidResult as exc:
+        unknown = dict((key, None) for key in PRESSURE_KEYS)
+        unknown.update(status="unknown", reason="the pressure in the result is invalid: %s" % exc,
+                       top_sources=[], notes=[])
+        return unknown
 
 
 def sort_hosts(host_vars, result_var, reach_var):
@@ -206,7 +296,7 @@ def _unused_stem(name, taken):
 
 
 def _unjudged_host(name, status, reason):
-    return dict(name=name, status=status, reason=reason, summary={}, controls=[])
+    return dict(name=name, status=status, reason=reason, summary={}, controls=[], pressure=None)
 
 
 def _audited_host(name, result):
@@ -216,7 +306,8 @@ def _audited_host(name, result):
         return _unjudged_host(name, "failed", "the audit result is invalid: %s" % exc)
     summary, compliant = summarize(controls)
     return dict(name=name, status="compliant" if compliant else "noncompliant", reason=None,
-                summary=summary, controls=controls)
+                summary=summary, controls=controls,
+                pressure=checked_pressure(result.get("pressure")))
 
 
 def _failure_reason(message):
@@ -266,3 +357,17 @@ def build(results, unreachable=(), failed=None, generated=None):
         catalogue=[dict(id=c.id, title=c.title, severity=c.severity) for c in CATALOGUE],
         hosts=hosts,
     )
+
+
+def fails_run(report, fail_on):
+    """Whether the audit run fails: ``noncompliant`` when a host is not compliant (or
+    unreachable, failed, or there is no host); ``regressions`` when the report's ``drift`` has a
+    regression or a host judged in the baseline that could not be judged now; ``never``."""
+    if fail_on == "noncompliant":
+        return not report["compliant"]
+    if fail_on == "regressions":
+        drift = report.get("drift") or {}
+        return bool(drift.get("regressions") or drift.get("unjudged"))
+    if fail_on == "never":
+        return False
+    raise ValueError("fail_on must be one of %s" % ", ".join(FAIL_ON))

@@ -131,9 +131,19 @@ options:
     type: str
     default: asterisk
   fail2ban_dir:
-    description: fail2ban's configuration directory (PBX-LOG-002).
+    description: fail2ban's configuration directory (PBX-LOG-002, and where RV(pressure) finds fail2ban's log).
     type: path
     default: /etc/fail2ban
+  pressure:
+    description:
+      - Also count the attack pressure of the last O(pressure_hours) (RV(pressure)), by the
+        host's clock. Only with O(live=true); V(false) leaves RV(pressure) null.
+    type: bool
+    default: true
+  pressure_hours:
+    description: Hours back from now that RV(pressure) counts.
+    type: int
+    default: 24
 extends_documentation_fragment:
   - pbxsec.hardening.attributes.info_module
   - pbxsec.hardening.attributes
@@ -252,6 +262,62 @@ freepbx:
       description: The file that names it, or null for FreePBX's default.
       type: str
   sample: {"evidence": ["/etc/freepbx.conf"], "ami_user": "admin", "ami_user_source": "/etc/amportal.conf"}
+pressure:
+  description:
+    - Attack pressure of the last O(pressure_hours); null unless O(pressure) and O(live).
+    - Asterisk's security log is counted when C(logger.conf) writes one (C(InvalidPassword),
+      C(ChallengeResponseFailed), C(FailedACL) are failed authentications, C(InvalidAccountID)
+      unknown users), else the log that gets notices (chan_sip's C(Registration from ... failed
+      for ... - Wrong password) or C(No matching peer found), res_pjsip's C(Failed to
+      authenticate) or C(No matching endpoint found)). Bans are the C(Ban) lines of the
+      C(asterisk) and C(recidive) jails in fail2ban's log (its C(logtarget)).
+    - Only the last 8 MiB of each log are read. Counts and IP addresses only, never a log line.
+  returned: always
+  type: dict
+  contains:
+    status:
+      description: C(counted), or C(unknown) when Asterisk's log cannot be counted (RV(pressure.reason) says why).
+      type: str
+    reason:
+      description: Why the pressure is unknown, else null.
+      type: str
+    hours:
+      description: The window, in hours.
+      type: int
+    since:
+      description: Start of the window, host local time (ISO 8601).
+      type: str
+    log:
+      description: The Asterisk log counted.
+      type: str
+    failed_auth:
+      description: Failed authentications (wrong password, failed challenge, denied by an ACL); null when unknown.
+      type: int
+    unknown_user:
+      description:
+        - Requests for a user that does not exist; null when unknown. chan_sip with
+          C(alwaysauthreject=yes) (its default) logs these as wrong passwords.
+      type: int
+    bans:
+      description: Bans of the C(asterisk) and C(recidive) jails in the window; null when fail2ban's log cannot be read.
+      type: int
+    banned_now:
+      description: Addresses those jails ban now (C(fail2ban-client status)); null when no jail answers.
+      type: int
+    top_sources:
+      description:
+        - The 5 addresses with the most attempts, as C({address, attempts}). A line that names
+          its source more than once counts for no address.
+      type: list
+      elements: dict
+    notes:
+      description: What limits the counts (a log read only in part, no fail2ban log).
+      type: list
+      elements: str
+  sample: {"status": "counted", "reason": null, "hours": 24, "since": "2026-12-03T08:04:16",
+           "log": "/var/log/asterisk/security", "failed_auth": 9, "unknown_user": 2, "bans": 1,
+           "banned_now": 1, "top_sources": [{"address": "198.18.21.10", "attempts": 10}],
+           "notes": []}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -260,6 +326,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_audit 
     audit,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_pressure import gather
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
     CONTROL_IDS,
 )
@@ -284,6 +351,8 @@ def main():
             keys_dir=dict(type="path", default="/var/lib/asterisk/keys"),
             asterisk_group=dict(type="str", default="asterisk"),
             fail2ban_dir=dict(type="path", default="/etc/fail2ban"),
+            pressure=dict(type="bool", default=True),
+            pressure_hours=dict(type="int", default=24),
         ),
         supports_check_mode=True,
     )
@@ -306,9 +375,14 @@ def main():
     if params["asterisk_version"] is not None and params["asterisk_version"] < 1:
         module.fail_json(msg="asterisk_version must be a major version such as 16 or 22, not %d"
                          % params["asterisk_version"])
+    if params["pressure_hours"] < 1:
+        module.fail_json(msg="pressure_hours must be 1 or more, not %d" % params["pressure_hours"])
     host = Host(module, params["config_dir"], params["live"], params["asterisk_version"])
     result = audit(host, options, params["controls"], params["skip"], params["waivers"],
                    params["attest"], params["object_waivers"])
+    pressure = params["pressure"] and params["live"]
+    result["pressure"] = gather(host, params["fail2ban_dir"], params["pressure_hours"]) \
+        if pressure else None
     module.exit_json(changed=False, **result)
 
 

@@ -29,6 +29,16 @@ description:
     characters), otherwise after its safe characters plus a short hash of the name; a name
     another host's file already has (also in another letter case) gets the hash too. The
     C(file) of each host in C(fleet.json) names its file.
+  - Each audit is compared with a baseline, the C(fleet.json) of an earlier run (O(baseline)),
+    per host - the controls that regressed (not failing there, C(fail) or C(error) now), those
+    that improved, hosts judged there that could not be judged now, hosts added and gone. The
+    comparison is the C(drift) of C(fleet.json), comes first in C(report.html) (regressions
+    first) and is a C(drift) test suite in C(junit.xml) with one failure per regression. The
+    baseline is checked like a host result; a missing, unreadable or malformed one gives no
+    baseline (a warning, and C(drift.reason) says why), never a failed task.
+  - A host's C(pressure) (attack pressure, from M(pbxsec.hardening.pbx_compliance)) is checked
+    too (counts, IP addresses, bounded texts); an invalid one is reported as unknown with
+    where it is wrong. It is a column of C(report.html) and in the JSON files.
   - Runs on the controller (an action plugin; nothing is sent to a host). A relative O(dest) is
     relative to the directory ansible-playbook runs in. A file is written only when its content
     changes or its mode is not the one wanted.
@@ -95,6 +105,21 @@ options:
       - Without it files are V('0640') and created directories V('0750'), narrowed further by
         the umask, and an existing report file with a wider mode is written again.
     type: str
+  baseline:
+    description:
+      - The fleet report (C(fleet.json)) to compare this audit with. Default the C(fleet.json)
+        already in O(dest), that is the last run there, read before it is overwritten.
+      - At most 256 MiB; read on the controller.
+    type: path
+  fail_on:
+    description:
+      - What makes RV(fails_run) true. V(noncompliant) - a host is not compliant, unreachable
+        or failed. V(regressions) - a control regressed since the baseline, or a host the
+        baseline judged could not be judged now (nothing without a baseline). V(never).
+      - The task itself never fails for it; the playbook decides (C(pbx_audit_fail)).
+    type: str
+    choices: [noncompliant, regressions, never]
+    default: noncompliant
 extends_documentation_fragment:
   - pbxsec.hardening.attributes.info_module
   - pbxsec.hardening.attributes
@@ -122,6 +147,15 @@ EXAMPLES = r"""
     result_var: pbx_audit
     reach_var: pbx_audit_reach
   run_once: true
+
+# Nightly CI: compare with last night's report, fail only on what got worse
+- name: Write the reports and compare with the last run
+  pbxsec.hardening.pbx_report:
+    dest: /srv/audit/latest
+    hosts: "{{ ansible_play_hosts_all }}"
+    fail_on: regressions
+  register: pbx_audit_report
+  run_once: true
 """
 
 RETURN = r"""
@@ -144,4 +178,36 @@ noncompliant:
   returned: always
   type: list
   elements: str
+regressed:
+  description: One line per regression (C(host control (before -> after))) and per host the baseline judged that could not be judged now.
+  returned: always
+  type: list
+  elements: str
+  sample: ["pbx1 PBX-SIP-001 (pass -> fail)", "pbx7 (compliant -> unreachable)"]
+drift:
+  description: The comparison with the baseline in short (the whole of it is in C(fleet.json)).
+  returned: always
+  type: dict
+  contains:
+    baseline:
+      description: C(file) and C(generated) of the baseline, or null when there is none.
+      type: dict
+    reason:
+      description: Why there is no baseline, else null.
+      type: str
+    improvements:
+      description: Number of controls failing in the baseline and not now.
+      type: int
+    added:
+      description: Hosts not in the baseline.
+      type: list
+      elements: str
+    gone:
+      description: Hosts of the baseline not in this audit.
+      type: list
+      elements: str
+fails_run:
+  description: Whether the audit should fail the run, by O(fail_on).
+  returned: always
+  type: bool
 """
