@@ -26,6 +26,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
     AsteriskConfigError,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import (
+    WIZARD_FILE,
+    expand,
+    wizards,
+)
 
 CONTROLS = ("PBX-SEC-001", "PBX-SEC-002", "PBX-SEC-003", "PBX-SEC-004", "PBX-SEC-005")
 
@@ -55,7 +60,7 @@ class Finding:
                  "section_type", "option", "rotatable", "why_not_rotatable")
 
     def __init__(self, control, obj, kind, where, reasons, config, option=None,
-                 rotatable=False, why_not=None, section_type=None):
+                 rotatable=False, why_not=None, section_type=None, section=None):
         self.control = control
         self.object = obj
         self.kind = kind
@@ -63,7 +68,7 @@ class Finding:
         self.line = where.line if where is not None else 0
         self.reasons = list(reasons)
         self.config = config
-        self.section = obj
+        self.section = obj if section is None else section
         self.section_type = section_type
         self.option = option
         self.rotatable = rotatable
@@ -435,6 +440,60 @@ def _pjsip_auth_finding(cfg, category, inbound, policy):
                     "password", rotatable, why, section_type="auth")]
 
 
+def wizard_findings(cfg, policy):
+    """PBX-SEC-002 on the objects res_pjsip_config_wizard builds from pjsip_wizard.conf
+    (:mod:`astconf_wizard`): the passwords of their auths (``<name>-iauth``, ``<name>-oauth``)
+    and endpoints without inbound auth that no identify matches.  Findings name the object
+    Asterisk builds and the wizard line; a rotation edits the wizard's ``inbound_auth/password``.
+    """
+    objects = expand(cfg)
+    identified = set(str(o.get("endpoint")) for o in objects if o.kind == "identify")
+    findings = []
+    for obj in objects:
+        if obj.kind == "auth":
+            findings.extend(_wizard_auth_finding(cfg, obj, policy))
+        elif obj.kind == "endpoint" and not str(_value(obj, "auth", "")).strip() \
+                and obj.name not in identified and obj.name.lower() != "anonymous":
+            findings.append(Finding(
+                "PBX-SEC-002", obj.name, "pjsip wizard endpoint", obj,
+                ["no accepts_auth and no remote_hosts identify: anyone can use it by name"],
+                cfg.root_path, "accepts_auth", False,
+                "give the wizard accepts_auth and inbound_auth/username and password, or "
+                "remote_hosts", section_type="wizard", section=obj.wizard.name))
+    return findings
+
+
+def _wizard_auth_finding(cfg, obj, policy):
+    if str(_value(obj, "auth_type", "userpass")).strip().lower() != "userpass":
+        return []
+    inbound = obj.name_b.endswith(b"-iauth")
+    direction = "inbound" if inbound else "outbound"
+    value = obj.get("password")
+    reasons = secret_problems(str(value) if value is not None else "",
+                              _names(obj, "username") + [obj.wizard.name], policy)
+    if not reasons:
+        return []
+    if not inbound:
+        rotatable, why = False, "outbound credential (provider's): change it with the provider"
+    elif not _edited_by_name(cfg, obj.wizard):
+        rotatable, why = False, ("another wizard [%s] comes first or later (asterisk_config edits "
+                                 "the first, the last one counts): rotate it by hand"
+                                 % obj.wizard.name)
+    else:
+        rotatable, why = True, None
+    where = value if value is not None else obj
+    return [Finding("PBX-SEC-002", obj.name, "pjsip wizard %s auth" % direction, where, reasons,
+                    cfg.root_path, "%s_auth/password" % direction, rotatable, why,
+                    section_type="wizard", section=obj.wizard.name)]
+
+
+def _edited_by_name(cfg, wizard):
+    """Whether an edit of the wizard's name reaches ``wizard`` and nothing overrides it: it is
+    the first category of its name of type wizard and the only wizard of its name."""
+    same = [w for w in wizards(cfg) if w.key == wizard.key]
+    return cfg.first(wizard.name, "wizard") is wizard and same == [wizard]
+
+
 def iax_findings(cfg, policy):
     """PBX-SEC-003: IAX2 users, peers and friends with a ``secret``."""
     findings = []
@@ -494,18 +553,28 @@ def ari_findings(cfg, policy):
 AUDITS = (
     ("PBX-SEC-001", "sip.conf", sip_findings),
     ("PBX-SEC-002", "pjsip.conf", pjsip_findings),
+    ("PBX-SEC-002", WIZARD_FILE, wizard_findings),
     ("PBX-SEC-003", "iax.conf", iax_findings),
     ("PBX-SEC-004", "manager.conf", manager_findings),
     ("PBX-SEC-005", "ari.conf", ari_findings),
 )
 
 
+# A control judged on several files takes the status of the worst one.
+_STATUS_ORDER = ("not_applicable", "pass", "fail", "error")
+
+
+def _worse(old, new):
+    return new if old is None or _STATUS_ORDER.index(new) > _STATUS_ORDER.index(old) else old
+
+
 def audit_dir(config_dir, policy, controls=CONTROLS):
     """Audit every credential file of ``config_dir``.
 
     :returns: ``(findings, statuses, errors)``: the :class:`Finding` list, control ID to
-        ``pass``/``fail``/``not_applicable`` (file absent)/``error``, and control ID to the
-        message of a tree that would not load.
+        ``pass``/``fail``/``not_applicable`` (every file of it absent)/``error``, and control ID
+        to the message of a tree that would not load (the files of a control are judged each,
+        and the worst status counts).
     """
     findings, statuses, errors = [], {}, {}
     for control, name, audit in AUDITS:
@@ -514,12 +583,13 @@ def audit_dir(config_dir, policy, controls=CONTROLS):
         try:
             cfg = _load(config_dir, name)
         except AsteriskConfigError as exc:
-            statuses[control], errors[control] = "error", str(exc)
+            statuses[control] = "error"
+            errors[control] = "; ".join(filter(None, (errors.get(control), str(exc))))
             continue
         if cfg is None:
-            statuses[control] = "not_applicable"
+            statuses[control] = _worse(statuses.get(control), "not_applicable")
             continue
         found = audit(cfg, policy)
         findings.extend(found)
-        statuses[control] = "fail" if found else "pass"
+        statuses[control] = _worse(statuses.get(control), "fail" if found else "pass")
     return findings, statuses, errors
