@@ -57,7 +57,8 @@ FIXES = {
     "PBX-PJS-003": (None, [("pjsip.endpoint_custom_post.conf",
                             "[endpoint](+) allow_unauthenticated_options=no")]),
     "PBX-PJS-004": (None, [("pjsip.endpoint_custom_post.conf", "[trunk](+) allow_subscribe=no")]),
-    "PBX-IAX-001": (_EXT + " > IAX2 secret; remove hand-made users without secret",
+    "PBX-IAX-001": (_EXT + " > IAX2 secret, or Connectivity > Trunks > (the trunk) > iax2 "
+                    "Settings > USER Details: secret=; remove hand-made users without secret",
                     [("iax_custom_post.conf", "[user](+) secret=<strong secret>")]),
     "PBX-IAX-002": ("Settings > Asterisk IAX Settings > Other IAX Settings: auth=md5",
                     [("iax_general_custom.conf", "auth=md5")]),

@@ -19,6 +19,7 @@ assignment goes to (``override``) with the generated file it must be read after 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
@@ -103,6 +104,20 @@ def load_order(cfg):
     return order
 
 
+def freepbx_written(cfg, writable):
+    """The files of a loaded tree that FreePBX writes again, relative to the configuration
+    directory, in the order Asterisk read them: every file no ``writable`` pattern matches (the
+    root file and the generated ones). An edit there is lost at the next ``fwconsole reload``,
+    and :mod:`astconf_editor` refuses it when given the same patterns."""
+    written = []
+    for load in cfg.loads:
+        relative = os.path.relpath(load.source.path, cfg.config_dir)
+        editable = any(fnmatch.fnmatchcase(relative, pattern) for pattern in writable)
+        if relative not in written and not editable:
+            written.append(relative)
+    return written
+
+
 def layout_problems(root, order):
     """What keeps the overrides of ``root`` from winning, given the tree's ``order`` of files.
 
@@ -124,13 +139,13 @@ def layout_problems(root, order):
     return problems
 
 
-def describe(config_dir, roots=None):
+def describe(config_dir, roots=None, written=False):
     """The layout of each root file present in ``config_dir``, checked against its tree.
 
     :returns: ``{root: {"path", "writable", "general"/"objects"/"logfiles"/"dialplan" (override
-        file names),
-        "gui", "problems"}}`` for every root of ``roots`` (default: all of :data:`LAYOUT`) that
-        exists.
+        file names), "gui", "problems"}}`` for every root of ``roots`` (default: all of
+        :data:`LAYOUT`) that exists; with ``written``, also "freepbx_written"
+        (:func:`freepbx_written`; empty when the tree does not load, which "problems" says).
     """
     result = {}
     for root in roots if roots is not None else sorted(LAYOUT):
@@ -142,8 +157,13 @@ def describe(config_dir, roots=None):
             if kind in LAYOUT[root]:
                 entry[kind] = LAYOUT[root][kind]["override"]
         try:
-            entry["problems"] = layout_problems(root, load_order(load_config(path, config_dir)))
+            cfg = load_config(path, config_dir)
         except AsteriskConfigError as exc:
+            cfg = None
             entry["problems"] = ["%s: %s" % (root, exc)]
+        else:
+            entry["problems"] = layout_problems(root, load_order(cfg))
+        if written:
+            entry["freepbx_written"] = freepbx_written(cfg, entry["writable"]) if cfg is not None else []
         result[root] = entry
     return result

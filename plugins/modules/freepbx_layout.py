@@ -21,6 +21,9 @@ description:
     the file a new assignment goes to per kind of section (for its C(override_file)), and checks
     on the host's real tree that each of those files is read after the generated file it must
     beat.
+  - Also names the files of each tree that FreePBX writes again (C(freepbx_written) in
+    RV(layout)), so that a role can tell a line it may change from one only FreePBX can change,
+    and per control the FreePBX GUI setting that makes such a change (RV(gui_fixes)).
   - Reads only; never changes a file.
 author:
   - pbxsec.hardening developers (@pbxsec)
@@ -73,6 +76,7 @@ layout:
       writable: [sip_general_custom.conf, sip_registrations_custom.conf, sip_custom.conf, sip_custom_post.conf]
       general: sip_general_custom.conf
       objects: sip_custom_post.conf
+      freepbx_written: [sip.conf, sip_general_additional.conf, sip_nat.conf, sip_registrations.conf, sip_additional.conf]
       gui: Settings > Asterisk SIP Settings > Chan SIP Settings
       problems: []
   contains:
@@ -103,6 +107,13 @@ layout:
           (C(extensions.conf)), read after FreePBX's generated dialplan.
       type: str
       returned: for extensions.conf
+    freepbx_written:
+      description:
+        - The files of the tree as Asterisk reads it (relative to O(config_dir), in that order)
+          that match no C(writable) pattern - the root file and FreePBX's generated files. A
+          line there changes only through FreePBX (see RV(gui_fixes)).
+      type: list
+      elements: str
     gui:
       description: The FreePBX GUI page that owns what the generated files of this tree say.
       type: str
@@ -113,9 +124,18 @@ layout:
           the layout is FreePBX's.
       type: list
       elements: str
+gui_fixes:
+  description:
+    - Control ID to the FreePBX GUI setting that fixes a finding of that control (the same text
+      the audit names), for the controls FreePBX has one for.
+  returned: always
+  type: dict
+  sample:
+    PBX-SIP-006: "Connectivity > Trunks > (the trunk) > sip Settings > PEER Details: deny=0.0.0.0/0.0.0.0 and permit= the provider networks"
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import FIXES
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
     LAYOUT,
     describe,
@@ -131,7 +151,9 @@ def main():
         supports_check_mode=True,
     )
     module.exit_json(changed=False,
-                     layout=describe(module.params["config_dir"], module.params["roots"]))
+                     layout=describe(module.params["config_dir"], module.params["roots"],
+                                     written=True),
+                     gui_fixes=dict((control, gui) for control, (gui, _customs) in FIXES.items() if gui))
 
 
 if __name__ == "__main__":

@@ -37,3 +37,20 @@ def test_layout_of_the_roots_asked_for_in_check_mode(run_module, astconf_tree, s
 def test_unknown_root_is_refused(run_module, astconf_tree):
     result = run_module(MODULE, {"config_dir": str(astconf_tree(TREE)), "roots": ["features.conf"]})
     assert result["failed"] and "features.conf" in result["msg"]
+
+
+def test_files_freepbx_writes_again_and_the_gui_setting_of_each_control(run_module, astconf_tree):
+    root = astconf_tree({
+        "iax.conf": "[general]\n#include iax_general_additional.conf\n#include iax_general_custom.conf\n"
+                    "#include iax_custom.conf\n#include iax_additional.conf\n#include iax_custom_post.conf\n",
+        "iax_general_additional.conf": "bindport=4569\n",
+        "iax_general_custom.conf": "",
+        "iax_custom.conf": "",
+        "iax_additional.conf": "[guest]\ntype=user\n",
+        "iax_custom_post.conf": "",
+    })
+    result = run_module(MODULE, {"config_dir": str(root), "roots": ["iax.conf"]})
+    assert result["layout"]["iax.conf"]["freepbx_written"] == [
+        "iax.conf", "iax_general_additional.conf", "iax_additional.conf"]
+    assert result["gui_fixes"]["PBX-IAX-001"].startswith("Applications > Extensions")
+    assert "PBX-SEC-005" in result["gui_fixes"] and "PBX-SIP-002" not in result["gui_fixes"]
