@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import bisect
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import (
     ASSIGNMENT,
     Endless,
@@ -150,7 +151,7 @@ def is_credential(kind, option):
 
 
 def _text(name):
-    return name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+    return shown(name) if isinstance(name, bytes) else str(name)
 
 
 def mask_value(value):

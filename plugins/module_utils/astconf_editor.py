@@ -14,7 +14,8 @@ Public API::
 
 A plan never touches a byte that does not belong to a line carrying the option (or, for
 :func:`plan_remove_section`, to the section's header and body lines), except for adding a line
-end to a file's last line when a line is added after it.  Every plan is re-evaluated in memory
+end to a file's last line when a line is added after it.  Bytes are bytes: a file need not be
+UTF-8, and every byte outside the edit stays as it was (messages show such bytes as ``\\xNN``).  Every plan is re-evaluated in memory
 with the loader before it is returned: the new tree must load, the option (or section) must come
 out as wanted, and every other category must be unchanged (categories that inherit from the
 edited one may only differ in that option).  When no candidate edit passes, the planner raises
@@ -38,6 +39,10 @@ from __future__ import annotations
 import fnmatch
 import os
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import (
+    exact_bytes,
+    shown,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     file_kind,
     is_credential,
@@ -49,18 +54,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import (
     ASSIGNMENT,
     HEADER,
-    Endless,
-    LineFatal,
-    ScanState,
     ast_strip,
-    classify,
-    parse_assignment,
-    scan,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import (
     CATEGORY_NAME_MAX,
-    fold,
 )
 
 _BLANKS = bytes(range(1, 33))
@@ -161,7 +159,7 @@ def _check_option(option):
 
 
 def _check_section(section):
-    raw = section.encode("utf-8") if isinstance(section, str) else section
+    raw = exact_bytes(section)
     if not raw:
         _fail(None, "section name is empty")
     for bad in (b"]", b";", b"\n", b"\r", b"\0"):
@@ -174,7 +172,7 @@ def _check_section(section):
 
 
 def _check_value(value):
-    raw = value.encode("utf-8") if isinstance(value, str) else value
+    raw = exact_bytes(value)
     for bad in (b"\n", b"\r", b"\0"):
         if bad in raw:
             _fail(None, "value must not contain line breaks or NUL bytes")
@@ -391,14 +389,15 @@ class _Planner:
         if source is None:
             source = category.statement.source
         if not self.writable(source):
-            return None, None, "%s (holding [%s]) is not writable" % (source.path, category.name)
+            return None, None, "%s (holding [%s]) is not writable" % (shown(source.path),
+                                                                      category.name)
         own = self.own_statements(category, source)
         if own:
             anchor = own[-1]
         elif source is category.statement.source:
             anchor = category.statement
         else:
-            return None, None, "[%s] has no line in %s" % (category.name, source.path)
+            return None, None, "[%s] has no line in %s" % (category.name, shown(source.path))
         lex = anchor.lex
         if lex.comment_after != 0:
             return None, None, "%s:%d ends inside a block comment" % (anchor.path, anchor.line)
@@ -422,7 +421,7 @@ class _Planner:
             data = source.data
             load = source.loads[-1]
             if load.lines and load.lines[-1].comment_after != 0:
-                return None, None, "%s ends inside a block comment" % source.path
+                return None, None, "%s ends inside a block comment" % shown(source.path)
             end_category = load.end_category
             eol = _file_eol(data)
             prefix = eol if data and not data.endswith(b"\n") else b""
@@ -477,8 +476,8 @@ def _values(category, option):
 
 def _shown(values, multiple):
     if multiple:
-        return [v.decode("utf-8", "replace") for v in values]
-    return values[-1].decode("utf-8", "replace") if values else None
+        return [shown(v) for v in values]
+    return shown(values[-1]) if values else None
 
 
 def _told(value, hidden):
@@ -525,7 +524,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
     old_values = _values(category, option_b)
     plan = EditPlan(cfg, _shown(old_values, multiple))
     hidden = is_credential(file_kind(cfg.root_path), option) if secret is None else secret
-    shown_value = value_b.decode("utf-8", "replace") if value_b is not None else None
+    shown_value = shown(value_b) if value_b is not None else None
     if hidden:
         shown_value = mask_value(shown_value)
 
@@ -550,7 +549,7 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
                 if rest != old_values:
                     return "the other values of %s would change" % option
             elif not values or values[-1] != value_b:
-                got = values[-1].decode("utf-8", "replace") if values else None
+                got = shown(values[-1]) if values else None
                 where = cat.get(option)
                 return "%s would still be %s%s" % (
                     option, _told(got, hidden),
@@ -582,7 +581,8 @@ def plan_option(cfg, section, option, value=None, state="present", multiple=Fals
                 if winner is not None and winner.own and \
                         winner.statement.source is not category.statement.source:
                     source = winner.statement.source
-                    candidates.append(("a new line in [%s] in %s" % (section, source.path),
+                    candidates.append(("a new line in [%s] in %s" % (section,
+                                                                     shown(source.path)),
                                        lambda: planner.add_in_file(option_b, value_b, source)))
                 candidates.append(override)
         return _run(planner, plan, candidates, check, section, option, shown_value, multiple,
@@ -713,24 +713,3 @@ def plan_remove_section(cfg, section, writable=None):
                                                               statement.text))
     plan.after = 0
     return planner.finish(plan, edits, {}, new)
-
-
-def lines_carrying(data, option):
-    """Physical line numbers (1-based) of ``data`` that assign ``option`` when read on their
-    own (used to mask secrets in diffs)."""
-    key = fold(option)
-    found = set()
-    try:
-        lines = scan(data, ScanState(), "", [])
-    except Endless:
-        return found
-    for lex in lines:
-        if lex.text is None or classify(lex.text) != ASSIGNMENT:
-            continue
-        try:
-            asg = parse_assignment(lex.text)
-        except LineFatal:
-            continue
-        if asg.op is not None and asg.name.lower() == key:
-            found.add(lex.line)
-    return found

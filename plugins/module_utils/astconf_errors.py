@@ -5,7 +5,7 @@
 
 """The Asterisk config engine's one error type, and its warning record.
 
-Every failure of the engine (a tree Asterisk refuses to load, an unreadable or non-UTF-8 file,
+Every failure of the engine (a tree Asterisk refuses to load, an unreadable file,
 an input over the engine's bounds, an edit that cannot be made safely) is raised as
 :class:`AsteriskConfigError`.  Nothing else escapes the engine's public functions.
 """

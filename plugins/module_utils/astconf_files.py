@@ -31,6 +31,10 @@ directory is opened with ``O_DIRECTORY | O_NOFOLLOW``, each directory below it r
 parent's descriptor the same way, and the file is read, backed up, created (as a temporary file)
 and renamed over the old one relative to the descriptor of its directory; its owner and mode are
 set on the temporary file's descriptor.
+
+File names need not be UTF-8 (Asterisk reads any): every path a message, warning or diff header
+shows is :func:`~astconf_bytes.shown` (``\\xNN`` for such a byte), so that results stay valid
+UTF-8.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import stat
 import time
 
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.descriptor_walk import (
     DIRECTORY_FLAGS,
     ENTRY_FLAGS,
@@ -81,10 +86,10 @@ def warn_about_tree(module, cfg):
 
 def diff_entry(change, before, after):
     """The ``diff`` entry of one changed file, given the (already masked) texts to show."""
+    path = shown(change.path)
     return dict(before=before, after=after,
-                before_header=change.path if not change.created
-                else "%s (absent)" % change.path,
-                after_header=change.path)
+                before_header=path if not change.created else "%s (absent)" % path,
+                after_header=path)
 
 
 class Outside(Exception):
@@ -103,7 +108,7 @@ def _parts_below(root, key):
     parts = relative.split(os.sep)
     if relative == os.curdir or parts[0] == os.pardir:
         raise Outside("it resolves to %s, outside the configuration directory %s"
-                      % (key, root))
+                      % (shown(key), shown(root)))
     return parts
 
 
@@ -117,7 +122,8 @@ def refuse_outside(module, changes):
         try:
             _parts_below(root, change.key)
         except Outside as exc:
-            module.fail_json(msg="refusing to write %s: %s; nothing written" % (change.path, exc))
+            module.fail_json(msg="refusing to write %s: %s; nothing written"
+                             % (shown(change.path), exc))
 
 
 class _Place:
@@ -242,10 +248,10 @@ def refuse_if_changed(module, changes):
                 current = place.read()
         except OSError as exc:
             module.fail_json(msg="cannot read %s again: %s; nothing written"
-                             % (change.path, to_native(exc)))
+                             % (shown(change.path), shown(to_native(exc))))
         if current != change.before:
             module.fail_json(msg="%s changed while the module was planning; nothing written"
-                             % change.path)
+                             % shown(change.path))
 
 
 def backup_file(place):
@@ -296,6 +302,6 @@ def write_changes(module, changes, backup, prefix, template_path=None):
                     backup_files.append(backup_file(place))
                 write_file(module, place, change, prefix, template_path)
         except (IOError, OSError) as exc:
-            module.fail_json(msg="cannot write %s: %s" % (change.path, to_native(exc)),
-                             backup_files=backup_files)
+            module.fail_json(msg="cannot write %s: %s" % (shown(change.path), shown(to_native(exc))),
+                             backup_files=[shown(path) for path in backup_files])
     return backup_files

@@ -12,7 +12,8 @@ Everything here works on bytes, like the C code (``fgets`` into an 8192 byte buf
 Emulated from ``config_text_file_load()``:
 
 * lines are what ``fgets()`` returns: at most 8191 bytes, ending after ``\\n``.  A longer line is
-  skipped with a warning; a NUL byte ends the line's text (C strings); a UTF-8 BOM is skipped only
+  skipped with a warning (which, unlike Asterisk's, quotes at most 32 bytes of what comes before
+  the first ``=``: the value may be a secret); a NUL byte ends the line's text (C strings); a UTF-8 BOM is skipped only
   on line 1 of one ``config_text_file_load()`` call, whose line counter runs on across the files
   its glob matched (the turn that finds a file's end counts too: even an empty file uses line 1).
 * ``;`` starts a comment unless the byte before it is ``\\`` (the backslash is then removed);
@@ -29,10 +30,12 @@ from __future__ import annotations
 import bisect
 import re
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import Diagnostic
 
 LINE_BUFFER = 8192              # char buf[8192] in config_text_file_load()
 MAX_LINE = LINE_BUFFER - 1      # fgets() reads at most this many bytes
+LONG_LINE_QUOTE = 32            # bytes of a skipped line Asterisk's warning quotes
 MAX_NESTED_COMMENTS = 128       # MAX_NESTED_COMMENTS in main/config.c
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -340,7 +343,7 @@ def _scan_by_reads(data, state, path, diagnostics):
         if len(text) == MAX_LINE and text[MAX_LINE - 1] != _NL:
             diagnostics.append(Diagnostic(
                 path, phys, "Line too long (over %d bytes), skipping. It begins with: %s..."
-                % (MAX_LINE - 1, text[:32].decode("utf-8", "replace"))))
+                % (MAX_LINE - 1, shown(_long_line_start(text)))))
             while index < len(chunks):
                 more = c_string(data[chunks[index][0]:chunks[index][1]])
                 index += 1
@@ -373,6 +376,14 @@ def _scan_by_reads(data, state, path, diagnostics):
     if _reads_past_last_line(data):
         state.lineno += 1
     return out
+
+
+def _long_line_start(text):
+    """What the "Line too long" warning may quote of a skipped line: its first 32 bytes, cut
+    before the first ``=`` (``secret=`` followed by 8 KiB is still a secret)."""
+    start = text[:LONG_LINE_QUOTE]
+    equal = start.find(b"=")
+    return start if equal < 0 else start[:equal]
 
 
 def _reads_past_last_line(data):

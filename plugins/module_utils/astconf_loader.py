@@ -36,7 +36,11 @@ Emulated from ``ast_config_internal_load()`` and ``config_text_file_load()``:
 
 Engine bounds (hostile input cannot eat the host): a file over 16 MiB, more than 1000 file
 readings, more than 64 MiB read in total, or more than a million variables raise
-:class:`AsteriskConfigError`.  Files must be UTF-8.
+:class:`AsteriskConfigError`.
+
+Like Asterisk, the loader takes any bytes: a file need not be UTF-8, nor a file name (see
+:mod:`astconf_bytes` for the text made of them).  Paths in diagnostics and errors are shown
+(``\\xNN`` for a byte of a name that is not UTF-8).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from __future__ import annotations
 import os
 import stat as stat_module
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
     Diagnostic,
@@ -297,8 +302,8 @@ def glob_config(fs, pattern, nomagic=True, budget=None, meter=None):
         budget = [MAX_GLOB_PATTERNS]
     budget[0] -= 1
     if budget[0] < 0:
-        raise Endless("glob pattern %r expands to more than %d patterns"
-                      % (pattern, MAX_GLOB_PATTERNS))
+        raise Endless("glob pattern '%s' expands to more than %d patterns"
+                      % (shown(pattern), MAX_GLOB_PATTERNS))
     brace = _first_brace(pattern)
     if brace is not None:
         prefix, alternatives, suffix = brace
@@ -328,7 +333,7 @@ class _Loader:
 
     def warn(self, where, message, level="warning"):
         if where is None:
-            self.cfg.diagnostics.append(Diagnostic(self.cfg.root_path, 0, message, level))
+            self.cfg.diagnostics.append(Diagnostic(shown(self.cfg.root_path), 0, message, level))
         else:
             self.cfg.diagnostics.append(Diagnostic(where.path, where.line, message, level))
 
@@ -344,32 +349,27 @@ class _Loader:
             cfg.include_level -= 1
         return result
 
-    def _read(self, path, include):
+    def _read(self, path):
+        """The bytes of the file ``path``, whatever they are, within the engine's bounds."""
+        where = shown(path)
         size = self.fs.size(path)
         if size > MAX_FILE_SIZE:
-            raise AsteriskConfigError(path, 0, "file is larger than %d bytes: refusing to read it"
-                                      % MAX_FILE_SIZE)
+            raise AsteriskConfigError(where, 0, "file is larger than %d bytes: refusing to read "
+                                      "it" % MAX_FILE_SIZE)
         data = self.fs.read(path, MAX_FILE_SIZE)
         if len(data) > MAX_FILE_SIZE:
-            raise AsteriskConfigError(path, 0, "file is larger than %d bytes: refusing to read it"
-                                      % MAX_FILE_SIZE)
+            raise AsteriskConfigError(where, 0, "file is larger than %d bytes: refusing to read "
+                                      "it" % MAX_FILE_SIZE)
         self.file_loads += 1
         if self.file_loads > MAX_FILE_LOADS:
-            raise AsteriskConfigError(path, 0, "more than %d files read while loading %s "
+            raise AsteriskConfigError(where, 0, "more than %d files read while loading %s "
                                       "(include loop or glob explosion?)"
-                                      % (MAX_FILE_LOADS, self.cfg.root_path))
+                                      % (MAX_FILE_LOADS, shown(self.cfg.root_path)))
         self.total_bytes += len(data)
         self.cfg.meter.grant(len(data) * WORK_PER_BYTE)
         if self.total_bytes > MAX_TOTAL_BYTES:
-            raise AsteriskConfigError(path, 0, "more than %d bytes read while loading %s"
-                                      % (MAX_TOTAL_BYTES, self.cfg.root_path))
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise AsteriskConfigError(path, line, "not valid UTF-8 (byte 0x%02x at column %d)"
-                                      % (data[exc.start], column))
+            raise AsteriskConfigError(where, 0, "more than %d bytes read while loading %s"
+                                      % (MAX_TOTAL_BYTES, shown(self.cfg.root_path)))
         return data
 
     def _source(self, path, data):
@@ -380,7 +380,7 @@ class _Loader:
             self.cfg.files[key] = source
         elif source.data != data:
             # The same file read twice with different contents (changed while loading).
-            raise AsteriskConfigError(path, 0, "file changed while it was being read")
+            raise AsteriskConfigError(shown(path), 0, "file changed while it was being read")
         return source
 
     def text_file_load(self, filename, include):
@@ -397,7 +397,7 @@ class _Loader:
         try:
             matches = glob_config(self.fs, pattern, meter=cfg.meter)
         except Endless as exc:
-            where = include if include is not None else _Where(cfg.root_path, 0)
+            where = include if include is not None else _Where(shown(cfg.root_path), 0)
             raise AsteriskConfigError(where.path, where.line, exc.message)
         for match in matches:
             path = _cut(match)
@@ -405,31 +405,33 @@ class _Loader:
             if kind is None:
                 continue
             if kind != "file":
-                self.warn(include, "'%s' is not a regular file, ignoring" % path)
+                self.warn(include, "'%s' is not a regular file, ignoring" % shown(path))
                 continue
             try:
-                data = self._read(path, include)
+                data = self._read(path)
             except OSError as exc:
-                self.warn(include, "'%s' cannot be read: %s" % (path, exc.strerror or exc))
+                self.warn(include, "'%s' cannot be read: %s" % (shown(path),
+                                                                shown(exc.strerror or str(exc))))
                 continue
             count += 1
             source = self._source(path, data)
             load = FileLoad(source, include, current[0])
             source.loads.append(load)
             cfg.loads.append(load)
+            where = shown(source.path)
             try:
-                lines = scan(data, state, source.path, cfg.diagnostics)
+                lines = scan(data, state, where, cfg.diagnostics)
             except Endless as exc:
-                raise AsteriskConfigError(source.path, 0, exc.message)
+                raise AsteriskConfigError(where, 0, exc.message)
             if len(cfg.statements) + len(lines) > MAX_STATEMENTS:
-                raise AsteriskConfigError(source.path, 0, "more than %d lines to evaluate"
+                raise AsteriskConfigError(where, 0, "more than %d lines to evaluate"
                                           % MAX_STATEMENTS)
             load.lines = lines
             failed = self._process(load, lines, current)
             load.end_category = current[0]
             if state.comment > 0:
                 opened = [lex.line for lex in lines if lex.comment_after > lex.comment_before]
-                self.warn(_Where(source.path, opened[-1] if opened else 0),
+                self.warn(_Where(where, opened[-1] if opened else 0),
                           "Unterminated comment detected")
             if failed:
                 load.invalid = True
@@ -469,27 +471,27 @@ class _Loader:
     def _directive(self, statement):
         directive = statement.parsed
         name = directive.name.lower()
-        shown = directive.name.decode("utf-8", "replace")
         if name == b"exec":
             self.cfg.exec_directives.append(statement)
             self.warn(statement, "Cannot perform #exec unless execincludes option is enabled in "
                       "asterisk.conf (options section)! (the engine never runs #exec)")
             return
         if name not in (b"include", b"tryinclude"):
-            self.warn(statement, "Unknown directive '#%s'" % shown)
+            self.warn(statement, "Unknown directive '#%s'" % shown(directive.name))
             return
         if directive.argument is None:
-            self.warn(statement, "Directive '#%s' needs an argument (filename)" % shown)
+            self.warn(statement, "Directive '#%s' needs an argument (filename)"
+                      % shown(directive.name))
             return
         target = os.fsdecode(directive.argument)
         if target in self.included:
             # ast_include_new() notices a name included before (loops, repeated includes).
-            self.warn(statement, "Same File included more than once! ('%s')" % target)
+            self.warn(statement, "Same File included more than once! ('%s')" % shown(target))
         self.included.add(target)
         result = self.internal_load(target, statement)
         if result is _MISSING and name == b"include":
             raise LineFatal("The file '%s' was listed as a #include but it does not exist."
-                            % target)
+                            % shown(target))
 
 
 class _Where:
@@ -511,18 +513,18 @@ def load_config(path, config_dir=None, overlay=None):
         does not exist).  The editor uses it to evaluate planned edits in memory.
     :returns: :class:`~astconf_model.Config`.
     :raises AsteriskConfigError: Asterisk would refuse the tree (fatal error in the root file,
-        root file missing), or a file is not UTF-8, or an engine bound was exceeded.
+        root file missing), or an engine bound was exceeded.
     """
     try:
         return _load(path, config_dir, overlay)
     except AsteriskConfigError:
         raise
     except RecursionError:
-        raise AsteriskConfigError(path, 0, "configuration nests too deeply")
+        raise AsteriskConfigError(shown(path), 0, "configuration nests too deeply")
     except MemoryError:
-        raise AsteriskConfigError(path, 0, "configuration too large to load")
+        raise AsteriskConfigError(shown(path), 0, "configuration too large to load")
     except (OSError, ValueError, UnicodeError) as exc:
-        raise AsteriskConfigError(path, 0, "cannot load: %s" % exc)
+        raise AsteriskConfigError(shown(path), 0, "cannot load: %s" % shown(str(exc)))
 
 
 def _load(path, config_dir, overlay):
@@ -531,7 +533,7 @@ def _load(path, config_dir, overlay):
         config_dir = os.path.dirname(os.path.abspath(path))
     config_dir = os.path.abspath(os.fsdecode(config_dir))
     if "\0" in path or "\0" in config_dir:
-        raise AsteriskConfigError(path, 0, "path contains a NUL byte")
+        raise AsteriskConfigError(shown(path), 0, "path contains a NUL byte")
     if not os.path.isabs(path):
         path = os.path.join(config_dir, path)
     cfg = Config(path, config_dir)
@@ -539,7 +541,7 @@ def _load(path, config_dir, overlay):
     loader = _Loader(cfg, fs)
     result = loader.internal_load(path, None)
     if result is _MISSING:
-        raise AsteriskConfigError(path, 0, "cannot load: no such readable file")
+        raise AsteriskConfigError(shown(path), 0, "cannot load: no such readable file")
     if result == _INVALID:
         fatal = loader.fatal
         raise AsteriskConfigError(fatal.path, fatal.line, fatal.message)

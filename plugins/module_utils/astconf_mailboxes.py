@@ -39,6 +39,10 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import (
+    exact_bytes,
+    shown,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     carrying_lines,
     is_credential,
@@ -143,7 +147,7 @@ def effective_options(value):
 # --- PIN policy --------------------------------------------------------------------------------
 
 def _sequential(pin):
-    if len(pin) < 3 or not pin.isdigit():
+    if len(pin) < 3 or not (pin.isascii() and pin.isdigit()):
         return False
     steps = set(int(pin[i + 1]) - int(pin[i]) for i in range(len(pin) - 1))
     return steps in ({1}, {-1})
@@ -169,8 +173,8 @@ def pin_problems(pin, mailbox, policy=None):
     """
     rules = dict(DEFAULT_POLICY)
     rules.update(policy or {})
-    pin = ast_strip(pin if isinstance(pin, bytes) else pin.encode("utf-8"))
-    box = ast_strip(mailbox if isinstance(mailbox, bytes) else mailbox.encode("utf-8"))
+    pin = ast_strip(exact_bytes(pin))
+    box = ast_strip(exact_bytes(mailbox))
     box = box.split(b"@", 1)[0]
     if not pin:
         return ["empty"]
@@ -181,7 +185,7 @@ def pin_problems(pin, mailbox, policy=None):
         found.append("starts_with_star")
     if rules["forbid_mailbox"] and box and (pin == box or pin == box[::-1]):
         found.append("mailbox")
-    text = pin.decode("utf-8", "replace")
+    text = pin.decode("latin-1")            # one character per byte, whatever the bytes
     if rules["forbid_sequential"] and _sequential(text):
         found.append("sequential")
     if rules["forbid_repeated"] and _repeated(text):
@@ -281,8 +285,7 @@ def _secret_spans(value):
     if len(fields) == 5:
         offset = fields[4][0]
         for item in option_items(value[offset:fields[4][1]]):
-            name = item.loose_key.decode("utf-8", "replace")
-            if item.value is not None and is_credential("voicemail", name):
+            if item.value is not None and is_credential("voicemail", item.loose_key):
                 spans.append((offset + item.end - len(item.value), offset + item.end))
     return [(start, end) for start, end in spans if start < end]
 
@@ -357,10 +360,10 @@ def mask_pins(data, cfg=None, source_key=None):
 
 
 def mask_mailbox_value(value):
-    """A mailbox value (``pin,name,email,pager,options``, str) fit to show: the PIN and the
-    credential options as ``****``."""
-    raw = value.encode("utf-8", "surrogateescape")
-    return _replaced(raw, _secret_spans(raw), PIN_MASK).decode("utf-8", "replace")
+    """A mailbox value (``pin,name,email,pager,options``: an engine ``Value``, text or bytes)
+    fit to show: the PIN and the credential options as ``****``."""
+    raw = exact_bytes(value)
+    return shown(_replaced(raw, _secret_spans(raw), PIN_MASK))
 
 
 def _replaced(data, spans, mask):
@@ -380,5 +383,5 @@ def c_int(value):
     """``sscanf(value, "%30d")``: the leading integer, or None."""
     if value is None:
         return None
-    match = _INT.match(value if isinstance(value, bytes) else value.encode("utf-8"))
+    match = _INT.match(exact_bytes(value))
     return int(match.group(0)) if match else None

@@ -25,6 +25,12 @@ Semantics follow Asterisk's ``main/config.c`` (``process_text_line()``, ``ast_ca
 
 from __future__ import annotations
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import (
+    Shown,
+    exact,
+    exact_bytes,
+    shown,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import (
     Endless,
     LineFatal,
@@ -52,21 +58,9 @@ _TRUE = frozenset((b"yes", b"true", b"y", b"t", b"1", b"on"))
 _FALSE = frozenset((b"no", b"false", b"n", b"f", b"0", b"off"))
 
 
-def _b(text):
-    """UTF-8 bytes of a str (bytes pass through)."""
-    if isinstance(text, bytes):
-        return text
-    return text.encode("utf-8", "surrogateescape")
-
-
-def _s(data):
-    """Text of bytes from a file (already checked to be UTF-8; a truncated name may not be)."""
-    return data.decode("utf-8", "replace")
-
-
 def fold(text):
     """ASCII case folding, as ``strcasecmp()`` does in the C locale."""
-    return _b(text).lower()
+    return exact_bytes(text).lower()
 
 
 def ast_true(value):
@@ -91,7 +85,8 @@ def ast_false(value):
 
 
 class Value(str):
-    """A setting's value.  It is a ``str``; it also knows where it comes from.
+    """A setting's value.  It is a ``str`` (its :func:`~astconf_bytes.shown` text: bytes that
+    are not UTF-8 read ``\\xNN``); it also knows its bytes and where it comes from.
 
     :ivar variable: the :class:`Variable` holding it.
     """
@@ -100,6 +95,11 @@ class Value(str):
         obj = str.__new__(cls, variable.value)
         obj.variable = variable
         return obj
+
+    @property
+    def raw(self):
+        """The value's bytes, exactly as Asterisk holds them."""
+        return self.variable.value_b
 
     @property
     def path(self):
@@ -133,8 +133,9 @@ class Value(str):
 class Variable:
     """One ``name = value`` in a category, as Asterisk keeps it.
 
-    :ivar name: option name (str, as written).
-    :ivar value: value (str), after ``+=`` appends if any.
+    :ivar name_b: option name (bytes, as written); ``name`` its text (a
+        :class:`~astconf_bytes.Shown`).
+    :ivar value_b: value (bytes), after ``+=`` appends if any; ``value`` its shown text.
     :ivar object: True for ``=>``.
     :ivar statement: the :class:`Statement` that created it (a template's line when inherited).
     :ivar inherited_from: name of the category it was copied from by ``(tpl)``, else None.
@@ -143,19 +144,25 @@ class Variable:
         that each ``+=`` adds one link instead of copying the earlier ones.
     """
 
-    __slots__ = ("name_b", "value_b", "name", "value", "object", "statement", "inherited_from",
-                 "appended_chain", "key")
+    __slots__ = ("name_b", "value_b", "object", "statement", "inherited_from", "appended_chain",
+                 "key")
 
     def __init__(self, name_b, value_b, obj, statement, inherited_from=None, appended=None):
         self.name_b = name_b
         self.value_b = value_b
-        self.name = _s(name_b)
-        self.value = _s(value_b)
         self.object = bool(obj)
         self.statement = statement
         self.inherited_from = inherited_from
         self.appended_chain = appended
         self.key = name_b.lower()
+
+    @property
+    def name(self):
+        return Shown(self.name_b)
+
+    @property
+    def value(self):
+        return shown(self.value_b)
 
     @property
     def appends(self):
@@ -188,7 +195,8 @@ class Variable:
 class Category:
     """A category (``[name]``) with its variables in Asterisk's order (inherited ones first).
 
-    :ivar name: the name (str) as Asterisk stores it (truncated to 79 bytes).
+    :ivar name_b: the name (bytes) as Asterisk stores it (truncated to 79 bytes); ``name`` its
+        text (a :class:`~astconf_bytes.Shown`).
     :ivar template: True for ``(!)`` templates (hidden from lookups by name).
     :ivar statement: the header :class:`Statement` that created it.
     :ivar headers: that header plus every ``(+)`` header that appended to it.
@@ -202,7 +210,7 @@ class Category:
 
     def __init__(self, name_b, statement):
         self.name_b = name_b[:CATEGORY_NAME_MAX]
-        self.name = _s(self.name_b)
+        self.name = Shown(self.name_b)
         self.key = self.name_b.lower()
         self.template = False
         self.statement = statement
@@ -285,7 +293,8 @@ class Statement:
 
     @property
     def path(self):
-        return self.source.path
+        """The file's path fit to show (a name that is not UTF-8 reads ``\\xNN``)."""
+        return shown(self.source.path)
 
     @property
     def line(self):
@@ -293,8 +302,8 @@ class Statement:
 
     @property
     def text(self):
-        """The line's text as Asterisk processed it (comments removed, stripped)."""
-        return _s(self.lex.text)
+        """The line's text as Asterisk processed it (comments removed, stripped), shown."""
+        return shown(self.lex.text)
 
     def __repr__(self):
         return "Statement(%s, %s:%d, %r)" % (self.kind, self.path, self.line, self.text)
@@ -304,7 +313,8 @@ class SourceFile:
     """A file of the tree.
 
     :ivar key: its real path (symlinks resolved): one object per file on disk.
-    :ivar path: the path Asterisk used to open it the first time.
+    :ivar path: the path Asterisk used to open it the first time (as ``os.fsdecode`` gives it:
+        show it with :func:`~astconf_bytes.shown`).
     :ivar data: its bytes, exactly as read.
     """
 
@@ -315,10 +325,6 @@ class SourceFile:
         self.path = path
         self.data = data
         self.loads = []
-
-    @property
-    def text(self):
-        return self.data.decode("utf-8")
 
 
 class FileLoad:
@@ -426,11 +432,11 @@ def _regex(pattern):
         raise Endless("category filter regular expression of %d bytes: the engine reads at "
                       "most %d" % (len(pattern), MAX_FILTER_PATTERN))
     try:
-        matcher = compile_ere(_s(pattern))
+        matcher = compile_ere(exact(pattern))
     except PatternError:
         matcher = None
     except PatternTooComplex as exc:
-        raise Endless("category filter regular expression %r: %s" % (_s(pattern), exc))
+        raise Endless("category filter regular expression '%s': %s" % (shown(pattern), exc))
     if len(_PATTERNS) >= 1024:
         _PATTERNS.clear()
     _PATTERNS[pattern] = matcher
@@ -440,7 +446,7 @@ def _regex(pattern):
 def _type_of(category):
     """The folded first ``type`` of a category (its own or inherited), or None."""
     found = category.get_first("type")
-    return fold(str(found).strip()) if found is not None else None
+    return fold(found.raw.strip()) if found is not None else None
 
 
 def does_category_match(category, name, match, sep, meter=None):
@@ -448,7 +454,8 @@ def does_category_match(category, name, match, sep, meter=None):
 
     ``match`` is a filter such as ``TEMPLATES=include`` or ``type=endpoint&...``; empty or None
     means "not a template".  Its regular expressions are POSIX ERE, searched (not anchored) in
-    each variable's name and value by :mod:`astconf_match` in linear time.
+    each variable's name and value (their :func:`~astconf_bytes.exact` text: a byte that is not
+    UTF-8 is one character) by :mod:`astconf_match` in linear time.
 
     :param meter: the :class:`WorkMeter` charged for the searches, if any.
     """
@@ -493,9 +500,9 @@ def _any_variable_matches(category, name_re, value_re, meter):
     """True when one variable's name matches ``name_re`` and its value ``value_re``."""
     for var in category.variables:
         if meter is not None:
-            meter.charge(_COST_SEARCH + _COST_PER_CHAR * (len(var.name) + len(var.value)),
+            meter.charge(_COST_SEARCH + _COST_PER_CHAR * (len(var.name_b) + len(var.value_b)),
                          "category filter")
-        if name_re.search(var.name) and value_re.search(var.value):
+        if name_re.search(exact(var.name_b)) and value_re.search(exact(var.value_b)):
             return True
     return False
 
@@ -658,7 +665,7 @@ class Config:
                 found = self.category_get_sep(header.name, item[1:], 0x26)
                 if found is None:
                     raise LineFatal("Category addition requested, but category '%s' does not "
-                                    "exist" % _s(header.name))
+                                    "exist" % shown(header.name))
                 current = found
                 if found.headers[-1] is not statement:
                     found.headers.append(statement)
@@ -671,7 +678,7 @@ class Config:
                 base = self.category_get_sep(item, b"TEMPLATES=include", 0x2C)
                 if base is None:
                     raise LineFatal("Inheritance requested, but category '%s' does not exist"
-                                    % _s(item))
+                                    % shown(item))
                 self.inherit(current, base)
         if newcat is not None:
             self.append_category(newcat)

@@ -12,11 +12,13 @@ Public API::
 
 Lines carrying a credential option (see :mod:`astconf_credentials`) read ``option = ********``;
 in voicemail files every mailbox PIN and ``imappassword`` reads ``****`` (see
-:func:`astconf_mailboxes.mask_pins`).
+:func:`astconf_mailboxes.mask_pins`).  Bytes that are not UTF-8 read ``\\xNN`` (see
+:func:`astconf_bytes.shown`): a diff shows them, and stays valid UTF-8.
 """
 
 from __future__ import annotations
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     credential_lines,
     mask_lines,
@@ -30,4 +32,4 @@ def redact(data, kind, cfg=None, source_key=None, extra=()):
     if kind == "voicemail":
         data = mask_pins(data, cfg, source_key)
     lines = credential_lines(data, kind, cfg, source_key, extra)
-    return mask_lines(data, lines).decode("utf-8", "replace")
+    return shown(mask_lines(data, lines))

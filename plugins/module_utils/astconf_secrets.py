@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
@@ -361,7 +362,7 @@ def _unquoted(field):
         return ""
     if len(field) > 1 and field[:1] == b'"' and field[-1:] == b'"':
         field = field[1:-1]
-    return field.decode("utf-8", "replace")
+    return shown(field)
 
 
 def register_object(value, register):

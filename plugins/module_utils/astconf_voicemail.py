@@ -18,6 +18,10 @@ Nothing here ever puts a PIN into a message, an exception or a result.
 
 from __future__ import annotations
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import (
+    exact_bytes,
+    shown,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     is_credential,
     mask_value,
@@ -50,7 +54,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model imp
 # --- mailbox options ---------------------------------------------------------------------------
 
 def _check_name(name):
-    raw = name.encode("utf-8") if isinstance(name, str) else name
+    raw = exact_bytes(name)
     if not raw or ast_strip(raw) != raw:
         raise AsteriskConfigError("", 0, "mailbox option %r: empty or surrounded by blanks" % name)
     for bad in (b"=", b"|", b",", b";", b"\n", b"\r", b"\0"):
@@ -61,7 +65,7 @@ def _check_name(name):
 
 
 def _check_item_value(name, value):
-    raw = value.encode("utf-8") if isinstance(value, str) else value
+    raw = exact_bytes(value)
     for bad in (b"|", b"\n", b"\r", b"\0"):
         if bad in raw:
             raise AsteriskConfigError("", 0, "value of mailbox option %r must not contain %r"
@@ -98,7 +102,7 @@ def edit_options(value, remove=(), set_=None, add_missing=False):
         doomed = [item for item in items if item.loose_key in remove_keys]
         kept = [item for item in items if item.loose_key not in remove_keys]
         for item in doomed:
-            touched.add(item.loose_key.decode("utf-8", "replace"))
+            touched.add(shown(item.loose_key))
         # Remove each doomed item with one of its separators: the one after it, or (for the last
         # item) the one before it.  Runs of adjacent doomed items merge into one cut.
         index = 0
@@ -124,7 +128,7 @@ def edit_options(value, remove=(), set_=None, add_missing=False):
             if item.value != new:
                 eq = item.start + len(item.name) + 1
                 edits.append((base + eq, base + item.end, new))
-                touched.add(item.loose_key.decode("utf-8", "replace"))
+                touched.add(shown(item.loose_key))
         if add_missing:
             present = set(item.loose_key for item in kept if item.value is not None)
             missing = [key for key in sorted(wanted) if key not in present]
@@ -132,11 +136,11 @@ def edit_options(value, remove=(), set_=None, add_missing=False):
                 text = b"|".join(wanted[key][0] + b"=" + wanted[key][1] for key in missing)
                 has_items = any(item.name or item.value is not None for item in kept)
                 edits.append((len(value), len(value), (b"|" if has_items else b"") + text))
-                touched.update(key.decode("utf-8", "replace") for key in missing)
+                touched.update(shown(key) for key in missing)
     elif add_missing and wanted:
         text = b"|".join(wanted[key][0] + b"=" + wanted[key][1] for key in sorted(wanted))
         edits.append((len(value), len(value), b"," * (5 - len(spans)) + text))
-        touched.update(key.decode("utf-8", "replace") for key in wanted)
+        touched.update(shown(key) for key in wanted)
     new_value = value
     for start, end, new in sorted(edits, reverse=True):
         new_value = new_value[:start] + new + new_value[end:]
@@ -211,7 +215,7 @@ def _shown(option, value):
     """How results and messages show a [general] value: masked for a credential option."""
     if is_credential("voicemail", option):
         return mask_value(value)
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return shown(value)
 
 
 class _Session:
@@ -288,7 +292,7 @@ class _Session:
             text = (b"\r\n" if b"\r\n" in data else b"\n") + line
         self.cfg = self.apply_edits({source.key: [(lex.end, lex.end, text)]})
         self.actions.append("%s: added %s = %s to [general]" % (
-            source.path, option, _shown(option, value_b)))
+            shown(source.path), option, _shown(option, value_b)))
 
     def rewrite_general(self, option, wanted_b, ok):
         """Rewrite in place every own [general] assignment of ``option`` that ``ok`` rejects."""
@@ -379,7 +383,7 @@ class _Session:
             for vstart, vend, new in value_edits:
                 edits.setdefault(statement.source.key, []).append(
                     _text_edit_to_file(statement, start_i + vstart, start_i + vend, new))
-            name = asg.name.decode("utf-8", "replace")
+            name = shown(asg.name)
             context = statement.category.name if statement.category is not None else ""
             changes.append(dict(mailbox=name, context=context, file=statement.path,
                                 line=statement.line, options=touched))
@@ -395,8 +399,7 @@ def _pin_targets(cfg, pins):
     wanted = {}
     for name, pin in pins.items():
         box, _sep, context = name.partition("@")
-        wanted[(box, fold(context or "default"))] = (name, pin.encode("utf-8")
-                                                     if isinstance(pin, str) else pin)
+        wanted[(box, fold(context or "default"))] = (name, exact_bytes(pin))
     targets = []
     for box in mailboxes(cfg):
         found = wanted.get((box.name, fold(box.context)))
@@ -417,8 +420,7 @@ def _pin_targets(cfg, pins):
 
 def _check_mailboxes_after(cfg, remove, set_):
     remove_keys = set(fold(name) for name in remove)
-    wanted = dict((fold(name), value.encode("utf-8") if isinstance(value, str) else value)
-                  for name, value in (set_ or {}).items())
+    wanted = dict((fold(name), exact_bytes(value)) for name, value in (set_ or {}).items())
     for box in mailboxes(cfg):
         spans = mailbox_fields(box.value)
         if len(spans) < 5:
@@ -427,11 +429,11 @@ def _check_mailboxes_after(cfg, remove, set_):
         for item in option_items(box.value[start:end]):
             if item.loose_key in remove_keys:
                 raise AsteriskConfigError(box.path, box.line, "mailbox %s@%s would still set %s"
-                                          % (box.name, box.context, item.name.decode()))
+                                          % (box.name, box.context, shown(item.name)))
             if item.value is not None and item.loose_key in wanted and \
                     item.value != wanted[item.loose_key]:
                 raise AsteriskConfigError(box.path, box.line, "mailbox %s@%s: %s would not be as "
-                                          "wanted" % (box.name, box.context, item.name.decode()))
+                                          "wanted" % (box.name, box.context, shown(item.name)))
 
 
 def plan_voicemail(cfg, general=None, general_min=None, general_max=None,
@@ -460,7 +462,7 @@ def plan_voicemail(cfg, general=None, general_min=None, general_max=None,
         if value is None:
             rules.append((name, None, None))
         else:
-            wanted = ast_strip(value.encode("utf-8") if isinstance(value, str) else value)
+            wanted = ast_strip(exact_bytes(value))
             rules.append((name, wanted, lambda v, w=wanted: v == w))
     for name, bound in (general_min or {}).items():
         bound = int(bound)

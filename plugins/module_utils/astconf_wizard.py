@@ -51,6 +51,7 @@ Every step is linear in the variables of the wizard.
 
 from __future__ import annotations
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import Shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_lexer import ast_strip
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import (
     Category,
@@ -83,7 +84,7 @@ class WizardObject(Category):
     def __init__(self, kind, name_b, wizard):
         Category.__init__(self, name_b, wizard.statement)
         self.name_b = name_b                # ids are not cut like category names
-        self.name = name_b.decode("utf-8", "replace")
+        self.name = Shown(name_b)
         self.key = name_b.lower()
         self.kind = kind
         self.wizard = wizard

@@ -26,7 +26,9 @@ description:
     come out as wanted (for example a template supplies it, or a later file that may not be edited
     overrides it) or another section would change, the module fails and writes nothing.
   - "A tree Asterisk cannot load (fatal error in the root file, missing C(#include) target in the
-    root file, non-UTF-8 file) makes the module fail with C(path:line: message)."
+    root file) makes the module fail with C(path:line: message)."
+  - Files and file names need not be UTF-8 (Asterisk reads bytes). Bytes that are not UTF-8 are
+    kept as they are, and results, messages and diffs show them as C(\xNN).
   - C(#exec) lines are never run; they are reported in RV(exec_directives).
   - The section is the first non-template category of that name (ASCII case-insensitive), the one
     C(ast_variable_retrieve()) uses; the effective value is the last assignment in it.
@@ -247,6 +249,7 @@ msg:
 from ansible.module_utils.basic import AnsibleModule, _load_params
 from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     file_kind,
     is_credential,
@@ -353,7 +356,8 @@ def main():
                                override_file=params["override_file"],
                                section_type=params["section_type"], secret=secret)
     except AsteriskConfigError as exc:
-        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
+                                          error_line=exc.line)))
     refuse_errors(module, cfg, params["strict"])
     refuse_outside(module, plan.changes)
     exec_directives = warn_about_tree(module, cfg)
@@ -366,7 +370,7 @@ def main():
         backup_files = write_changes(module, plan.changes, params["backup"],
                                      ".asterisk_config.", template_path=cfg.root_path)
 
-    module.exit_json(
+    module.exit_json(**printable(dict(
         changed=plan.changed,
         files=[change.path for change in plan.changes],
         diff=diffs,
@@ -375,7 +379,7 @@ def main():
         effective_after=_shown(plan.after, secret),
         exec_directives=exec_directives,
         msg="; ".join(plan.actions) if plan.actions else "unchanged",
-    )
+    )))
 
 
 if __name__ == "__main__":

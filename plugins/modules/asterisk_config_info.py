@@ -181,6 +181,7 @@ exec_directives:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     credential_options,
     file_kind,
@@ -244,7 +245,8 @@ def main():
     try:
         cfg = load_config(params["path"], params["config_dir"])
     except AsteriskConfigError as exc:
-        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
+                                          error_line=exc.line)))
 
     kind = file_kind(cfg.root_path)
     masked = credential_options(kind, params["mask"])
@@ -252,7 +254,7 @@ def main():
                            kind == "voicemail" and is_mailbox_context(cfg, category))
                   for category in cfg.categories
                   if params["templates"] or not category.is_template]
-    module.exit_json(
+    module.exit_json(**printable(dict(
         changed=False,
         root=cfg.root_path,
         files=[source.path for source in cfg.files.values()],
@@ -260,7 +262,7 @@ def main():
         errors=[str(diagnostic) for diagnostic in cfg.errors],
         diagnostics=[str(diagnostic) for diagnostic in cfg.warnings],
         exec_directives=["%s:%d" % (s.path, s.line) for s in cfg.exec_directives],
-    )
+    )))
 
 
 if __name__ == "__main__":

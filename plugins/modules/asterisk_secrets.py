@@ -193,6 +193,7 @@ msg:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
     CONTROLS,
     DEFAULT_POLICY,
@@ -231,11 +232,11 @@ def main():
     msg = "%d weak credential(s)%s" % (len(findings), (": " + ", ".join(listed)) if listed else "")
     if errors:
         judged = (", ".join(sorted(errors)), "; ".join(errors.values()))
-        module.fail_json(msg="cannot judge %s: %s" % judged,
-                         findings=[f.as_dict() for f in findings], controls=statuses,
-                         errors=errors)
-    module.exit_json(changed=False, findings=[f.as_dict() for f in findings],
-                     controls=statuses, errors=errors, msg=msg)
+        module.fail_json(**printable(dict(msg="cannot judge %s: %s" % judged,
+                                          findings=[f.as_dict() for f in findings],
+                                          controls=statuses, errors=errors)))
+    module.exit_json(**printable(dict(changed=False, findings=[f.as_dict() for f in findings],
+                                      controls=statuses, errors=errors, msg=msg)))
 
 
 if __name__ == "__main__":

@@ -240,6 +240,7 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     is_credential,
 )
@@ -349,7 +350,8 @@ def main():
     try:
         cfg = load_config(params["path"], params["config_dir"])
     except AsteriskConfigError as exc:
-        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
+                                          error_line=exc.line)))
     refuse_errors(module, cfg, params["strict"])
     try:
         plan = plan_voicemail(cfg, general=general, general_min=general_min,
@@ -358,7 +360,8 @@ def main():
                               mailbox_options=mailbox_options,
                               add_missing=params["mailbox_options_add"], pins=pins)
     except AsteriskConfigError as exc:
-        module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
+        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
+                                          error_line=exc.line)))
 
     refuse_outside(module, plan.changes)
     exec_directives = warn_about_tree(module, cfg)
@@ -375,7 +378,7 @@ def main():
         backup_files = write_changes(module, plan.changes, params["backup"],
                                      ".asterisk_voicemail.")
 
-    module.exit_json(
+    module.exit_json(**printable(dict(
         changed=plan.changed,
         files=[change.path for change in plan.changes],
         diff=diffs,
@@ -387,7 +390,7 @@ def main():
         weak_pins=weak_pins(plan.new_config, policy),
         exec_directives=exec_directives,
         msg="; ".join(plan.actions) if plan.actions else "unchanged",
-    )
+    )))
 
 
 if __name__ == "__main__":

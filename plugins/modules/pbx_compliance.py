@@ -321,6 +321,7 @@ pressure:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_audit import (
     Options,
     audit,
@@ -383,7 +384,7 @@ def main():
     pressure = params["pressure"] and params["live"]
     result["pressure"] = gather(host, params["fail2ban_dir"], params["pressure_hours"]) \
         if pressure else None
-    module.exit_json(changed=False, **result)
+    module.exit_json(changed=False, **printable(result))
 
 
 if __name__ == "__main__":

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    credential_lines,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
     escape_value,
-    lines_carrying,
     plan_option,
     plan_remove_section,
 )
@@ -255,9 +257,10 @@ def test_bad_section_or_value_refused(astconf_tree, section, value):
         plan_option(load_config(str(root / "sip.conf")), section, "a", value)
 
 
-def test_lines_carrying():
-    data = b"[s]\nsecret=1\n;secret=2\n SECRET => 3 ; c\nsecretary=4\n"
-    assert lines_carrying(data, "secret") == {2, 4}
+def test_credential_lines_of_any_option():
+    # The lines a diff masks for an option named by the task (a commented one too).
+    data = b"[s]\nfoo=1\n;foo=2\n FOO => 3 ; c\nfood=4\n"
+    assert credential_lines(data, None, extra=("foo",)) == {2: "foo", 3: ";foo", 4: "foo"}
 
 
 PJSIP_SHARED_NAME = (

@@ -95,6 +95,28 @@ def test_too_long_line_is_skipped_with_one_warning():
     assert len(diags) == 1 and "too long" in diags[0].message and diags[0].line == 2
 
 
+@pytest.mark.parametrize("line, quoted", [
+    (b"secret=Pw%sZz", b"secret"),                  # the value starts within 32 bytes
+    (b" md5secret = Pw%sZz", b" md5secret "),
+    (b";secret=Pw%sZz", b";secret"),                # a commented one
+    (b"register => 100:Pw%sZz@sip.example", b"register "),
+    (b"x" * 40 + b"=Pw%sZz", b"x" * 32),           # 32 bytes of the name, no '='
+])
+def test_too_long_line_warning_quotes_nothing_of_the_value(line, quoted):
+    # The warning quoted the first 32 bytes of the line: the start of an 8 KiB secret.
+    secret = line % (b"Secret" * 1500)
+    dummy, diags = texts(b"[s]\n" + secret + b"\n")
+    assert len(diags) == 1 and diags[0].line == 2
+    message = diags[0].message
+    assert message.endswith("It begins with: %s..." % quoted.decode("ascii"))
+    assert "Pw" not in message and "Secret" not in message
+
+
+def test_too_long_line_warning_shows_foreign_bytes_escaped():
+    dummy, diags = texts(b"; caf\xe9 " + b"x" * 9000 + b"\n")
+    assert diags[0].message.endswith("It begins with: ; caf\\xe9 %s..." % ("x" * 25))
+
+
 def test_comment_lines_keep_their_place_after_a_too_long_line():
     got, dummy = texts(b"a=1\n" + b"x" * 9000 + b"\n  ; note = 1\n\t;-- opens\nhidden=1\n--; b=2\n")
     assert got == [(1, b"a=1"), (6, b"b=2")]

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
-    lines_carrying,
-    plan_option,
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    credential_lines,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import plan_option
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
@@ -144,8 +144,8 @@ def check_only_option_lines_changed(before, after_bytes, option, section):
     section header the edit added, or is what is left of an option line (comment markers)."""
     old_lines = before.decode("utf-8").splitlines()
     new_lines = after_bytes.decode("utf-8").splitlines()
-    old_carrying = lines_carrying(before, option)
-    new_carrying = lines_carrying(after_bytes, option)
+    old_carrying = credential_lines(before, None, extra=(option,))
+    new_carrying = credential_lines(after_bytes, None, extra=(option,))
     headers = ("[%s]" % section, "[%s](+)" % section)
 
     def carried(number):

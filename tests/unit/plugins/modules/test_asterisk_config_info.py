@@ -199,3 +199,16 @@ def test_pjsip_auth_names_a_section_and_is_shown(astconf_tree, run):
     root = astconf_tree({"pjsip.conf": "[100]\ntype=endpoint\nauth=100-auth\n"})
     result = run({"path": str(root / "pjsip.conf"), "get": ["auth"]})
     assert result["categories"][0]["effective"] == {"auth": "100-auth"}
+
+
+def test_a_too_long_secret_line_reaches_no_output(run_module, astconf_tree):
+    # Asterisk's "Line too long" warning quotes the line's first 32 bytes: the engine's quoted
+    # the start of the secret, and the module printed it in its diagnostics and at -vvv.
+    secret = "Pw" + "Qx7Lm2" * 1500
+    root = astconf_tree({"sip.conf": "[general]\n[100]\ntype=friend\nsecret=%s\n" % secret})
+    args = dict(path=str(root / "sip.conf"), get=["type"])
+    result = run_module(MODULE, args)
+    assert result["diagnostics"] == ["%s:4: Line too long (over 8190 bytes), skipping. It begins "
+                                     "with: secret..." % (root / "sip.conf")]
+    text = run_module(MODULE, args, verbosity=3, output="text")
+    assert "Qx7Lm2" not in text and "PwQx" not in text
