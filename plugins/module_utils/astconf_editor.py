@@ -422,7 +422,7 @@ class _Planner:
             load = source.loads[-1]
             if load.lines and load.lines[-1].comment_after != 0:
                 return None, None, "%s ends inside a block comment" % shown(source.path)
-            end_category = load.end_category
+            end_category = load.end_category if _opened_in_reach(load) else None
             eol = _file_eol(data)
             prefix = eol if data and not data.endswith(b"\n") else b""
         else:
@@ -437,7 +437,8 @@ class _Planner:
             if probe_source is None:
                 return None, None, ("%s is not read by the tree (no #include or #tryinclude "
                                     "reaches it): not creating it" % self.override)
-            end_category = probe_source.loads[-1].end_category
+            probe_load = probe_source.loads[-1]
+            end_category = probe_load.end_category if _opened_in_reach(probe_load) else None
             data = b""
             eol = _file_eol(self.category.statement.source.data) \
                 if self.category is not None else b"\n"
@@ -468,6 +469,20 @@ class _Planner:
         line = self.new_line(option_b, value_b, root, [])
         text = prefix + b"[" + self.section_b + b"]" + eol + line + eol
         return {root.key: [(len(data), len(data), text)]}, {}, None
+
+
+def _opened_in_reach(load):
+    """Whether lines appended to the file of ``load`` stay in the category it ends in by design:
+    the file opened that category itself, or the file that includes it did (``[general]`` then
+    ``#include sip_general_custom.conf``). Otherwise the category was left open by whatever was
+    included before, and bare lines would follow that file's last section wherever it moves."""
+    category = load.end_category
+    if category is None:
+        return False
+    files = {load.source.key}
+    if load.include is not None:
+        files.add(load.include.source.key)
+    return any(header.source.key in files for header in category.headers)
 
 
 def _values(category, option):

@@ -536,9 +536,11 @@ BAD_INPUTS = {
     # case: (fleet member, file, how to break it)
     "sip-syntax-error": ("a16", "sip.conf", "append"),
     "missing-include": ("a22", "pjsip.conf", "include"),
-    "non-utf8-included-file": ("s16", "sip_site.conf", "latin1"),
+    "unknown-template-in-included-file": ("s16", "sip_site.conf", "template"),
 }
 GOOD_HOST = "s22"
+# Bytes Asterisk loads: a Latin-1 comment in the good host's included file must not stop it.
+GOOD_LATIN1 = ("pjsip_site.conf", b"; caf\xe9 M\xfcller (Latin-1)\n")
 
 
 def break_file(data, how):
@@ -551,11 +553,9 @@ def break_file(data, how):
     if how == "include":
         broken = data + b'#include "pbxsec-it-missing.conf"\n'
         return broken, broken.count(b"\n")
-    if how == "latin1":
-        lines = data.split(b"\n")
-        index = next(i for i, line in enumerate(lines) if line.startswith(b"useragent="))
-        lines[index] += b"   ; caf\xe9 (Latin-1)"
-        return b"\n".join(lines), index + 1
+    if how == "template":
+        broken = data + b"[pbxsec-it](no-such-template)\n"   # Asterisk refuses the file
+        return broken, broken.count(b"\n")
     raise ValueError(how)
 
 
@@ -570,17 +570,20 @@ def bad_input_run(fleet):
             broken, line = break_file(tar_files(fleet.fresh[host])[relpath], how)
             write_config_file(host, relpath, broken)
             faults[case] = (host, CONFIG_DIR + "/" + relpath, line)
+        good, (relpath, comment) = fleet.names[GOOD_HOST], GOOD_LATIN1
+        write_config_file(good, relpath, tar_files(fleet.fresh[good])[relpath] + comment)
         before = fleet.manifests()
         run = fleet.playbook(json_callback=True)
         after = fleet.manifests()
+        kept = tar_files(config_tar(good))[relpath]
     finally:
         fleet.restore_fresh()
-    return run, faults, before, after
+    return run, faults, before, after, kept
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_fails_its_host_and_writes_nothing(bad_input_run, case):
-    run, faults, before, after = bad_input_run
+    run, faults, before, after, dummy_kept = bad_input_run
     host, path, line = faults[case]
     assert run.rc != 0, run.describe()
     stats = run.stats.get(host)
@@ -597,8 +600,9 @@ def test_bad_input_fails_its_host_and_writes_nothing(bad_input_run, case):
 
 
 def test_bad_input_spares_the_good_host(fleet, bad_input_run):
-    run, before, after = bad_input_run[0], bad_input_run[2], bad_input_run[3]
+    run, dummy_faults, before, after, kept = bad_input_run
     good = fleet.names[GOOD_HOST]
     assert_completed(run, [good])
     assert run.stats[good]["ok"] > 0 and run.stats[good]["changed"] > 0, run.stats[good]
     assert after[good] != before[good], "the good host was not hardened"
+    assert GOOD_LATIN1[1] in kept, "the Latin-1 comment was not kept byte for byte"

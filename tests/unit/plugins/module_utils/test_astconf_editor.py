@@ -146,6 +146,21 @@ def test_override_file_gets_plus_header_when_it_ends_elsewhere(astconf_tree):
     assert new.first("peer1").get("host") == "dynamic"
 
 
+def test_override_file_gets_plus_header_when_its_section_was_opened_before_it(astconf_tree):
+    # FreePBX: sip.conf includes sip_additional.conf (trunks) then sip_custom_post.conf. Bare
+    # lines in the custom file would belong to whatever trunk FreePBX writes last.
+    root = astconf_tree({
+        "sip.conf": "[general]\n#include sip_additional.conf\n#include sip_custom_post.conf\n",
+        "sip_additional.conf": "[trunk]\ntype=peer\ninsecure=invite\n",
+        "sip_custom_post.conf": "",
+    })
+    cfg = load_config(str(root / "sip.conf"))
+    plan = plan_option(cfg, "trunk", "allowsubscribe", "no", writable=["sip_custom_post.conf"],
+                       override_file="sip_custom_post.conf")
+    assert after(plan, "sip_custom_post.conf") == b"[trunk](+)\nallowsubscribe=no\n"
+    assert applied(root, plan).first("trunk").get("allowsubscribe") == "no"
+
+
 def test_override_that_would_move_other_lines_is_refused(astconf_tree):
     # custom.conf ends in [peer1]; a (+) there moves later-included lines into [general].
     root = astconf_tree({
