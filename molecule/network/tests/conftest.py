@@ -20,7 +20,8 @@ REGISTER = "/opt/pbxsec-tools/sip_register.py"
 
 # Address of each PBX container on each network (molecule.yml), and of the attacker there.
 NETWORKS = {"provider": "198.51.100", "internet": "198.18.0", "lan": "198.18.1"}
-PBX_HOSTS = {"pbx16": 16, "pbx22": 22, "fresh": 40, "control": 30, "drop": 50, "fpbx": 60}
+PBX_HOSTS = {"pbx16": 16, "pbx22": 22, "fresh": 40, "control": 30, "drop": 50, "fpbx": 60,
+             "remote": 80}
 HARDENED = ["pbx16", "pbx22"]
 
 

@@ -237,3 +237,17 @@ def test_pbx_log_002_ban_action_fills_the_firewall_sets():
     assert "table = inet pbxsec\nset = banned4\n" in action
     assert "[Init?family=inet6]\nset = banned6\n" in action
     assert "ip saddr @banned4 counter" in firewall and "ip6 saddr @banned6 counter" in firewall
+
+
+def test_shared_bans_have_their_sets_and_drop_before_anything_else():
+    """The share_bans playbook loads the fleet's bans into shared4/shared6 (interval, timeout),
+    apart from fail2ban's banned4/banned6; their drop comes before the SIP accepts, and a reload
+    check ignores their elements."""
+    ruleset = render("firewall", "pbxsec.nft.j2")
+    for name, kind in (("shared4", "ipv4_addr"), ("shared6", "ipv6_addr")):
+        assert "set %s {\n\t\ttype %s\n\t\tflags interval,timeout\n\t}" % (name, kind) in ruleset
+    drop4 = ruleset.index('ip saddr @shared4 counter name "shared_dropped" drop')
+    assert ruleset.index('ip6 saddr @shared6 counter name "shared_dropped" drop') > drop4
+    assert drop4 < ruleset.index("ct state established,related accept")
+    assert drop4 < ruleset.index("ip saddr @provider4 udp dport")
+    assert {"shared4", "shared6"} <= set(evaluate("firewall", "{{ __pbx_firewall_dynamic_sets }}"))
