@@ -133,6 +133,10 @@ brute_force() {
     done
     printf '    wrong REGISTERs from the %s (%s.10): %d sent, %d answered (last: %s)\n' \
         "$net" "${net_prefix[$net]}" "$attempts" "$answered" "${codes:-no answer}"
+    deadline=$((SECONDS + 5))       # a loaded machine: the ban may land a moment later
+    while [ $fail2ban = 1 ] && [ $SECONDS -lt $deadline ] && ! banned "$host" "$net"; do
+        sleep 0.2
+    done
     if ! banned "$host" "$net"; then
         printf '    not banned\n'
         echo "$net: not banned" >"$workdir/$phase.$host.brute"
@@ -165,10 +169,11 @@ attack() {
 # answer before hardening, not an error of the demo); prints the counts per host and writes them
 # for the summary. Returns 1 when NAME is "after" and a control is neither pass, waived nor n/a.
 audit() {
-    local dir="$PWD/reports/demo-$1"
+    local dir="$PWD/reports/demo-$1" baseline=()
+    [ "$1" = after ] && baseline=(-e "pbx_audit_baseline=$PWD/reports/demo-before/fleet.json")
     rm -rf "$dir"
     mkdir -p "$dir"
-    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit \
+    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit "${baseline[@]}" \
         -e "pbx_report_dir=$dir" -e pbx_audit_fail=false >"$workdir/audit-$1.log" 2>&1 ||
         { cat "$workdir/audit-$1.log"; return 1; }
     mv "$workdir/audit-$1.log" "$dir/ansible.log"
@@ -183,12 +188,91 @@ for host in fleet["hosts"]:
     print("  %-18s %-13s %s" % (host["name"], host["status"], counts))
     open("%s/%s.%s.audit" % (workdir, name, host["name"]), "w", encoding="utf-8").write(
         "%d fail %d manual %d waived" % (s["fail"] + s["error"], s["manual"], s["waived"]))
+    p = host.get("pressure") or {}
+    pressure = "%s failed auth, %s unknown users, %s bans (24 h)" % (
+        p.get("failed_auth", "?"), p.get("unknown_user", "?"), p.get("bans", "?")) \
+        if p.get("status") == "counted" else "unknown"
+    open("%s/%s.%s.pressure" % (workdir, name, host["name"]), "w", encoding="utf-8").write(pressure)
     for control in host["controls"]:
         if control["status"] not in ("pass", "waived", "not_applicable"):
             bad += 1
             if name == "after":
                 print("    %s %s: %s" % (control["id"], control["status"], "; ".join(
                     f["message"] for f in control.get("findings", []))))
+drift = fleet.get("drift") or {}
+if drift.get("baseline"):
+    print("  drift against %s: %d regression(s), %d improvement(s)" % (
+        drift["baseline"]["file"], len(drift["regressions"]), len(drift["improvements"])))
 sys.exit(1 if bad and name == "after" else 0)
 PY
+}
+
+# drift HOST: a regression on HOST (guests allowed again in sip.conf, chan_sip reloaded), audited
+# against the after-hardening report with pbx_audit_fail=regressions: the run must fail on it,
+# and fleet.json and junit.xml must name it. Writes "PBX-SIP-001 pass -> fail" (or what it saw).
+drift() {
+    local host=$1 dir="$PWD/reports/demo-drift" rc=0
+    docker exec "$host" sh -c "sed -i 's/^allowguest *= *no/allowguest=yes/' /etc/asterisk/sip.conf &&
+        asterisk -rx 'sip reload' >/dev/null"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit \
+        -e "pbx_audit_baseline=$PWD/reports/demo-after/fleet.json" -e "pbx_report_dir=$dir" \
+        -e pbx_audit_fail=regressions >"$dir/ansible.log" 2>&1 || rc=$?
+    python3 - "$dir" "$host" "$rc" "$workdir" <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+folder, host, rc, workdir = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+fleet = json.load(open(folder + "/fleet.json", encoding="utf-8"))
+drift = fleet["drift"]
+for other in fleet["hosts"]:
+    changes = ["%s %s -> %s" % (r["control"], r["before"], r["after"])
+               for r in drift["regressions"] if r["host"] == other["name"]]
+    open("%s/after.%s.drift" % (workdir, other["name"]), "w", encoding="utf-8").write(
+        "regression: " + ", ".join(changes) if changes else "no regression")
+found = [r for r in drift["regressions"] if r["host"] == host]
+junit = ET.parse(folder + "/junit.xml").getroot()
+suite = [s for s in junit.iter("testsuite") if s.get("name") == "drift"]
+seen = ", ".join("%s %s -> %s" % (r["control"], r["before"], r["after"]) for r in found) or "none"
+print("  %s: regressions %s; audit exit code %d (pbx_audit_fail=regressions); junit drift suite: %s"
+      % (host, seen, rc, "yes" if suite else "no"))
+sys.exit(0 if rc != 0 and any(r["control"] == "PBX-SIP-001" for r in found) and suite else 1)
+PY
+}
+
+# shared_bans SOURCE: an Internet scanner and the provider's address banned on SOURCE only (by
+# hand, as fail2ban would after a scan), then pbxsec.hardening.share_bans: every other PBX must
+# hold the scanner in its shared4 set and never the provider; a second run must change nothing.
+shared_bans() {
+    local source=$1 scanner=${net_prefix[internet]}.10 provider=${net_prefix[provider]}.10
+    local host log="$PWD/reports/demo-share-bans.log" status=0 result
+    for address in "$scanner" "$provider"; do
+        docker exec "$source" fail2ban-client set asterisk banip "$address" >/dev/null
+    done
+    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.share_bans >"$log" 2>&1 ||
+        { cat "$log"; return 1; }
+    for host in "${hosts[@]}"; do
+        [ "$host" = "$source" ] && continue
+        result="not shared"   # "shared from SOURCE" when the scanner is in shared4
+        if docker exec "$host" nft list set inet pbxsec shared4 2>/dev/null | grep -qF "$scanner"; then
+            result="shared from ${source#pbxsec-demo-}"
+        fi
+        if docker exec "$host" nft list set inet pbxsec shared4 2>/dev/null | grep -qF "$provider"; then
+            result="$result, PROVIDER SHARED"
+            status=1
+        fi
+        [ "$result" = "shared from ${source#pbxsec-demo-}" ] || status=1
+        printf '    %s: scanner %s %s; provider %s never shared\n' "$host" "$scanner" "$result" "$provider"
+        echo "$result" >"$workdir/after.$host.shared"
+    done
+    echo "banned here, shared" >"$workdir/after.$source.shared"
+    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.share_bans >"$log.again" 2>&1 ||
+        { cat "$log.again"; return 1; }
+    if sed -n '/^PLAY RECAP/,$p' "$log.again" | grep -q 'changed=[1-9]'; then
+        echo "    second run changed something"; status=1
+    else
+        echo "    second run: nothing changed"
+    fi
+    cat "$log.again" >>"$log" && rm -f "$log.again"
+    return $status
 }

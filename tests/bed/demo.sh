@@ -9,7 +9,12 @@
 #   4. run playbooks/harden.yml against the fleet, firewall and fail2ban included
 #   5. attack again: the INVITE is refused (401/403), the Internet gets no reply, and a
 #      brute-forcer on the office LAN (trusted for SIP) is banned after maxretry wrong REGISTERs
-#   6. audit again: reports in reports/demo-after/; every control must pass or be waived
+#   6. audit again: reports in reports/demo-after/ (drift against demo-before, attack pressure);
+#      every control must pass or be waived
+#   7. share bans: a scanner banned on the Asterisk 16 host is loaded into every other PBX's
+#      shared4 set (pbxsec.hardening.share_bans); the provider's address never is
+#   8. drift: guests allowed again on the Asterisk 16 host; the audit with
+#      pbx_audit_fail=regressions fails on that regression alone and names it
 # Exits non-zero when any of these does not happen. Containers and networks (pbxsec-demo-*) are
 # removed at the end; keep them with PBXSEC_DEMO_KEEP=1.
 set -euo pipefail
@@ -62,8 +67,16 @@ say "Audit after hardening"
 audit_rc=0
 audit after || audit_rc=$?
 
+say "Fleet-wide bans: ansible-playbook pbxsec.hardening.share_bans (log: reports/demo-share-bans.log)"
+bans_rc=0
+shared_bans pbxsec-demo-a16 || bans_rc=$?
+
+say "Drift: guests allowed again on pbxsec-demo-a16, audited against demo-after (reports/demo-drift)"
+drift_rc=0
+drift pbxsec-demo-a16 || drift_rc=$?
+
 say "Summary"
-status=$((harden_rc || audit_rc))
+status=$((harden_rc || audit_rc || bans_rc || drift_rc))
 row='  %-17s| %-28s| %-28s| %-18s| %-18s| %s\n'
 # shellcheck disable=SC2059  # the format is $row
 printf "$row" HOST "AUDIT before" "AUDIT after" "INVITE (provider)" "SIP from Internet" "BRUTE FORCE"
@@ -78,8 +91,14 @@ for host in "${hosts[@]}"; do
         [[ "$(r before brute)" = *"not banned"* ]] && [[ "$(r after brute)" = *"banned after"* ]] ||
         status=1
 done
+printf '\n  %-17s| %-50s| %-20s| %s\n' HOST "ATTACK PRESSURE (after)" "SHARED BAN" "DRIFT"
+for host in "${hosts[@]}"; do
+    printf '  %-17s| %-50s| %-20s| %s\n' "$host" "$(r after pressure)" "$(r after shared)" \
+        "$(r after drift)"
+done
 printf '\n  HTML reports: %s/reports/demo-before/report.html\n' "$PWD"
-printf '                %s/reports/demo-after/report.html\n' "$PWD"
+printf '                %s/reports/demo-after/report.html (drift against demo-before)\n' "$PWD"
+printf '                %s/reports/demo-drift/report.html (the regression first)\n' "$PWD"
 printf '  beside each: fleet.json, hosts/*.json, junit.xml, ansible.log; harden log: %s/reports/demo-harden.log\n' "$PWD"
 if [ $status = 0 ]; then
     printf '\n  Every attack stopped; every control passes or is waived (%ss).\n' "$SECONDS"
