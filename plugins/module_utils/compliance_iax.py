@@ -4,10 +4,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """IAX2 controls PBX-IAX-001 (users without secret or key: the dialplan's IAX2 guest entry
-points) and PBX-IAX-002 (no ``plaintext`` in any ``auth=``)."""
+points) and PBX-IAX-002 (no ``plaintext`` in any ``auth=``).  Realtime users and peers
+(``iaxusers``/``iaxpeers`` in extconfig.conf) are not shown to the audit: where they may exist
+both controls are ``manual`` at least."""
 
 from __future__ import annotations
 
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
+    family_mappings,
+    static_outcomes,
+    unseen,
+    with_unseen,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_dialplan import entries
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
@@ -43,4 +51,6 @@ def audit(host, _options):
                                                  "iax.conf absent: chan_iax2 declines to load")
     if cfg is None:
         return not_applicable
-    return {"PBX-IAX-001": _guests(host), "PBX-IAX-002": _plaintext(cfg)}
+    held = unseen(family_mappings(host, ("iaxusers", "iaxpeers")), "IAX2 users and peers")
+    return static_outcomes(host, with_unseen(
+        {"PBX-IAX-001": _guests(host), "PBX-IAX-002": _plaintext(cfg)}, CONTROLS, held), "iax.conf")

@@ -5,7 +5,11 @@
 
 """Credential controls PBX-SEC-001..005 through ``astconf_secrets`` (the policy the secrets role
 enforces), on the trees the audit already loaded.  Findings name the object and the broken
-rules, never the secret."""
+rules, never the secret.
+
+Credentials a backend holds (``compliance_backends``) are judged where the running Asterisk shows
+them (PJSIP auths), else the control is ``manual`` naming the mapping: chan_sip and IAX2 realtime
+peers, a file loaded from a database."""
 
 from __future__ import annotations
 
@@ -18,6 +22,14 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets i
     manager_findings,
     pjsip_findings,
     sip_findings,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
+    family_mappings,
+    merged,
+    pjsip_sources,
+    shown_auth_findings,
+    static_outcomes,
+    unseen,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
@@ -34,12 +46,40 @@ AUDITS = (
     ("PBX-SEC-005", "ari.conf", None, ari_findings),
 )
 CONTROLS = tuple(control for control, _name, _channel, _judge in AUDITS)
+REALTIME_FAMILIES = {"sip": ("sippeers", "sipusers"), "iax2": ("iaxpeers", "iaxusers")}
 
 
 def _as_finding(item):
     what = "%s of %s" % (item.option, item.kind) if item.option else item.kind
     return finding(item.file, item.line, item.object,
                    "%s: %s" % (what, "; ".join(item.reasons)))
+
+
+def _pjsip_auths(cfg):
+    return set(c.name.lower() for c in cfg.categories
+               if not c.template and str(c.get("type") or "").strip().lower() == "auth")
+
+
+def _in_backends(host, outcome, channel, cfg, policy):
+    """``outcome`` of a channel's file with the credentials its backends hold."""
+    if channel == "pjsip":
+        return merged(outcome, *shown_auth_findings(host, _pjsip_auths(cfg), policy))
+    families = family_mappings(host, REALTIME_FAMILIES.get(channel, ()))
+    return merged(outcome, unclear=unseen(families, "%s peers and users and their secrets"
+                                          % channel))
+
+
+def _judged(host, name, channel, judge, policy):
+    try:
+        cfg = host.config(name)
+    except AsteriskConfigError as exc:
+        return Outcome.error(exc)
+    if cfg is None and channel == "pjsip" and pjsip_sources(host)["auth"].mappings:
+        return merged(Outcome("pass"), *shown_auth_findings(host, set(), policy))
+    if cfg is None:
+        return Outcome.not_applicable("%s absent" % name, host.path(name))
+    outcome = Outcome.judged([_as_finding(item) for item in judge(cfg, policy)])
+    return _in_backends(host, outcome, channel, cfg, policy) if channel else outcome
 
 
 def audit(host, options):
@@ -51,13 +91,8 @@ def audit(host, options):
                 host.not_loaded_reason("/".join(CHANNELS[channel])))
             continue
         try:
-            cfg = host.config(name)
-        except AsteriskConfigError as exc:
+            judged = {control: _judged(host, name, channel, judge, options.secret_policy)}
+            result.update(static_outcomes(host, judged, name))
+        except AsteriskConfigError as exc:     # sorcery.conf or extconfig.conf refused
             result[control] = Outcome.error(exc)
-            continue
-        if cfg is None:
-            result[control] = Outcome.not_applicable("%s absent" % name, host.path(name))
-            continue
-        result[control] = Outcome.judged([_as_finding(item)
-                                          for item in judge(cfg, options.secret_policy)])
     return result

@@ -6,12 +6,20 @@
 """chan_sip controls PBX-SIP-001..006, judged on sip.conf as chan_sip reads it
 (``reload_config()`` of channels/chan_sip.c): it walks every variable of the first
 ``[general]``, so the LAST assignment wins; booleans go through ``ast_true()``; an absent option
-keeps chan_sip's default.  Peers are the non-template categories with ``type=peer|user|friend``."""
+keeps chan_sip's default.  Peers are the non-template categories with ``type=peer|user|friend``.
+Realtime peers (``sippeers``/``sipusers`` in extconfig.conf) are not shown to the audit: the
+controls that judge peers are ``manual`` where they may exist."""
 
 from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import acl_findings
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
+    family_mappings,
+    static_outcomes,
+    unseen,
+    with_unseen,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import (
     CHANNELS,
     host_named_acls,
@@ -24,6 +32,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
 CONTROLS = ("PBX-SIP-001", "PBX-SIP-002", "PBX-SIP-003", "PBX-SIP-004", "PBX-SIP-005",
             "PBX-SIP-006")
 NOT_PEERS = ("general", "authentication")
+PEER_CONTROLS = ("PBX-SIP-004", "PBX-SIP-005", "PBX-SIP-006")
 
 
 def peers(cfg):
@@ -136,7 +145,8 @@ def audit(host, options):
                                                  "sip.conf absent: chan_sip declines to load")
     if cfg is None:
         return not_applicable
-    return {
+    held = unseen(family_mappings(host, ("sippeers", "sipusers")), "chan_sip peers and users")
+    return static_outcomes(host, with_unseen({
         "PBX-SIP-001": _general_flag(cfg, "allowguest", False, True,
                                      "unauthenticated callers reach the [general] context"),
         "PBX-SIP-002": _general_flag(cfg, "alwaysauthreject", True, True,
@@ -146,4 +156,4 @@ def audit(host, options):
         "PBX-SIP-004": _allowoverlap(cfg),
         "PBX-SIP-005": _allowsubscribe(cfg, options.sip_trunks),
         "PBX-SIP-006": _insecure_invite(cfg, options.provider_nets, host_named_acls(host)),
-    }
+    }, PEER_CONTROLS, held), "sip.conf")

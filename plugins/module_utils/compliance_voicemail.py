@@ -5,7 +5,9 @@
 
 """Voicemail controls PBX-VM-001..005 on voicemail.conf read the way app_voicemail reads it
 (``astconf_mailboxes``): ``[general]`` options are the FIRST assignment, mailbox options are the
-``|``-separated items of a mailbox line's fifth field.  PINs are judged, never shown."""
+``|``-separated items of a mailbox line's fifth field.  PINs are judged, never shown.  Mailboxes
+of the realtime ``voicemail`` family (extconfig.conf) are not shown to the audit: where they may
+exist the mailbox controls are ``manual`` at least."""
 
 from __future__ import annotations
 
@@ -17,12 +19,19 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes
     mailboxes,
     pin_problems,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
+    family_mappings,
+    static_outcomes,
+    unseen,
+    with_unseen,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     Outcome,
     finding,
 )
 
 CONTROLS = ("PBX-VM-001", "PBX-VM-002", "PBX-VM-003", "PBX-VM-004", "PBX-VM-005")
+MAILBOX_CONTROLS = ("PBX-VM-001", "PBX-VM-002", "PBX-VM-003", "PBX-VM-004")
 DEFAULT_MAXLOGINS = 3
 
 
@@ -87,10 +96,11 @@ def audit(host, options):
         return not_applicable
     policy = options.policy
     boxes = mailboxes(cfg)
-    return {
+    held = unseen(family_mappings(host, ("voicemail",)), "voicemail boxes and their PINs")
+    return static_outcomes(host, with_unseen({
         "PBX-VM-001": _option_set(cfg, boxes, "dialout", lambda value: value.strip() != ""),
         "PBX-VM-002": _option_set(cfg, boxes, "callback", lambda value: value.strip() != ""),
         "PBX-VM-003": _option_set(cfg, boxes, "operator", ast_true),
         "PBX-VM-004": _pins(boxes, dict(min_length=policy["pin_min_length"])),
         "PBX-VM-005": _limits(cfg, policy["pin_min_length"], policy["max_logins"]),
-    }
+    }, MAILBOX_CONTROLS, held), "voicemail.conf")
