@@ -7,6 +7,8 @@
 non-template category is an object of its ``type``, every variable is applied in order (the last
 assignment wins), booleans go through ``ast_true()``, absent options keep res_pjsip's defaults
 (``identify_by=username,ip``, ``allow_subscribe=yes``, ``allow_unauthenticated_options=no``).
+The objects res_pjsip_config_wizard builds from pjsip_wizard.conf (``astconf_wizard``) are judged
+with them, each finding naming the wizard line that set the option.
 
 Objects that sorcery.conf takes from elsewhere (a database, astdb, another file) are judged live
 under the same controls, as the running Asterisk shows them (``pjsip show endpoints``,
@@ -16,6 +18,10 @@ concern are ``manual`` (see ``compliance_backends``)."""
 from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import Config, ast_true
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import (
+    host_wizard_objects,
+    with_wizard,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
     pjsip_endpoints,
     pjsip_parameters,
@@ -29,6 +35,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backen
     with_unseen,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    host_part,
     inside,
     network,
 )
@@ -117,7 +124,7 @@ def _match_problems(identify, allowed):
     found, manual = [], []
     for value in identify.get_all("match"):
         for item in _words(value):
-            net = network(item)
+            net = network(host_part(item))
             if net is None:
                 manual.append(finding(value.path, value.line, identify.name,
                                       "match %s is not an IPv4 address or network: not judged"
@@ -334,10 +341,11 @@ def audit(host, options):
     cfg, not_applicable = host.applicable_config(CONTROLS, CHANNELS["pjsip"], "pjsip.conf",
                                                  "pjsip.conf absent: no PJSIP objects")
     if cfg is None:
-        if not host.loaded(*CHANNELS["pjsip"]) or not any(
-                pjsip_sources(host)[kind].mappings for kind, _controls in BACKEND_CONTROLS):
+        if not host.loaded(*CHANNELS["pjsip"]) or not (host_wizard_objects(host) or any(
+                pjsip_sources(host)[kind].mappings for kind, _controls in BACKEND_CONTROLS)):
             return not_applicable
-        cfg = Config(host.path("pjsip.conf"), host.config_dir)      # backends only
+        cfg = Config(host.path("pjsip.conf"), host.config_dir)      # wizard or backends only
+    cfg = with_wizard(cfg, host_wizard_objects(host))
     return _with_backends(host, options, cfg, {
         "PBX-PJS-001": _anonymous(host, cfg),
         "PBX-PJS-002": _unauthenticated(cfg, options.provider_nets + options.trusted_nets),

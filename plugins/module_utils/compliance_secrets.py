@@ -22,6 +22,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets i
     manager_findings,
     pjsip_findings,
     sip_findings,
+    wizard_findings,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import (
+    WIZARD_FILE,
+    WIZARD_MODULE,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
     family_mappings,
@@ -69,16 +74,27 @@ def _in_backends(host, outcome, channel, cfg, policy):
                                           % channel))
 
 
+def _wizard_findings(host, channel, policy):
+    """PBX-SEC-002 findings on the objects res_pjsip_config_wizard builds (when it is loaded)."""
+    if channel != "pjsip" or not host.loaded(WIZARD_MODULE):
+        return []
+    cfg = host.config(WIZARD_FILE)
+    return [_as_finding(item) for item in wizard_findings(cfg, policy)] if cfg is not None else []
+
+
 def _judged(host, name, channel, judge, policy):
     try:
         cfg = host.config(name)
+        wizard = _wizard_findings(host, channel, policy)
     except AsteriskConfigError as exc:
         return Outcome.error(exc)
     if cfg is None and channel == "pjsip" and pjsip_sources(host)["auth"].mappings:
-        return merged(Outcome("pass"), *shown_auth_findings(host, set(), policy))
+        return merged(Outcome.judged(wizard), *shown_auth_findings(host, set(), policy))
+    if cfg is None and wizard:
+        return Outcome.judged(wizard)
     if cfg is None:
         return Outcome.not_applicable("%s absent" % name, host.path(name))
-    outcome = Outcome.judged([_as_finding(item) for item in judge(cfg, policy)])
+    outcome = Outcome.judged([_as_finding(item) for item in judge(cfg, policy)] + wizard)
     return _in_backends(host, outcome, channel, cfg, policy) if channel else outcome
 
 
