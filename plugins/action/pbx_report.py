@@ -23,7 +23,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.report_files impo
     write_files,
 )
 
-
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -52,7 +51,7 @@ class ActionModule(ActionBase):
                 return result
             results, unreachable, failed = report_model.sort_hosts(
                 ((name, hostvars[name]) for name in args["hosts"]), args["result_var"],
-                args["reach_var"])
+                args["reach_var"], args["probe_var"])
         report = report_model.build(results, unreachable, failed, generated)
         dest = os.path.abspath(os.path.expanduser(args["dest"]))
         baseline_path = args["baseline"] or os.path.join(dest, "fleet.json")

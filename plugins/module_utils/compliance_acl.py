@@ -81,6 +81,13 @@ def interval(net):
     return int(net.network_address), int(net.broadcast_address) + 1
 
 
+def refused(admits, boundaries, wanted):
+    """Addresses inside ``wanted`` that ``admits(address)`` keeps out: the first address of each
+    piece of the space that is kept out (a list of str; empty when every address gets in)."""
+    cuts = list(boundaries) + [b for net in wanted for b in interval(net)]
+    return leaks(lambda address: inside(address, wanted) and not admits(address), cuts, [])
+
+
 def leaks(admits, boundaries, allowed):
     """Addresses outside ``allowed`` that ``admits(address)`` lets through.
 
@@ -127,6 +134,17 @@ class HostAcl:
                 continue
             self.rules.append((sense.lower() == "permit", negated, net))
 
+    def boundaries(self):
+        """Where the answer may change: the first address of each rule's network and the
+        address after its last one."""
+        return [b for _allow, _negated, net in self.rules for b in interval(net)]
+
+    def denies_all(self):
+        """Whether one rule denies every IPv4 address (``deny = 0.0.0.0/0.0.0.0`` in any form):
+        every earlier rule then stops counting."""
+        return any(not allow and not negated and net.prefixlen == 0
+                   for allow, negated, net in self.rules)
+
     def admits(self, address):
         """``ast_apply_ha()``: allowed unless the last matching rule denies."""
         allowed = True
@@ -149,9 +167,15 @@ class AclList:
     def admits(self, address):
         return not self.missing and all(acl.admits(address) for acl in self.acls)
 
+    def boundaries(self):
+        return [b for acl in self.acls for b in acl.boundaries()]
+
     def leaks(self, allowed):
-        boundaries = [b for acl in self.acls for _a, _n, net in acl.rules for b in interval(net)]
-        return leaks(self.admits, boundaries, allowed)
+        return leaks(self.admits, self.boundaries(), allowed)
+
+    def refused(self, wanted):
+        """Addresses inside the ``wanted`` networks this list keeps out (see :func:`refused`)."""
+        return refused(self.admits, self.boundaries(), wanted)
 
     @property
     def unknown(self):

@@ -21,6 +21,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils import (
     compliance_logging,
     compliance_manager,
     compliance_pjsip,
+    compliance_probe,
     compliance_secrets,
     compliance_sip,
     compliance_useragent,
@@ -83,6 +84,7 @@ NOT_ON_A_LIVE_HOST = {
                                                 "PIN, then attest it (attest: {PBX-ACC-002: "
                                                 "who/when})")]),
 }
+NOT_ON_A_LIVE_HOST.update(compliance_probe.NOT_PROBED)
 
 
 class Options:
@@ -143,8 +145,9 @@ def _say_modules_assumed(entries, with_modules, host, only, skip):
 
 def audit(host, options, only=(), skip=(), waivers=None, attest=None, object_waivers=None):
     """The module result (without ``changed``): ``controls``, ``summary``, ``compliant``,
-    ``freepbx``.  On a FreePBX host each remediation names the GUI setting or the custom file
-    that fixes the control (never a generated file)."""
+    ``freepbx``, and ``sip_surface`` (the ports and a user ``pbx_probe`` knocks with).  On a
+    FreePBX host each remediation names the GUI setting or the custom file that fixes the
+    control (never a generated file)."""
     outcomes, with_modules = run_checks(host, options, only, skip)
     entries = apply_choices(outcomes, only, skip, waivers, attest, object_waivers)
     _say_modules_assumed(entries, with_modules, host, only, skip)
@@ -157,4 +160,5 @@ def audit(host, options, only=(), skip=(), waivers=None, attest=None, object_wai
     return dict(controls=entries, summary=counts, compliant=compliant,
                 module_source=host.module_source, module_assumption=host.module_assumption,
                 live=host.live,
-                freepbx=freepbx.as_dict() if freepbx is not None else None)
+                freepbx=freepbx.as_dict() if freepbx is not None else None,
+                sip_surface=compliance_probe.surface(host, options))

@@ -97,8 +97,8 @@ FIXES = {
                     "them",
                     [(_SIP_GENERAL, "useragent= and sdpsession= without a version (FreePBX "
                       "appends its version to the Advanced Settings SIP User Agent)"),
-                     ("pjsip.transports_custom_post.conf",
-                      "[global](+) user_agent= without a version")]),
+                     ("pjsip_custom_post.conf",
+                      "user_agent= without a version (FreePBX includes it inside its [global])")]),
     "PBX-AMI-001": ("Settings > Advanced Settings > Asterisk Manager Host: localhost",
                     [("manager_custom.conf", "[general](+) bindaddr=127.0.0.1")]),
     "PBX-AMI-002": ("Settings > Asterisk Manager Users > (user): Deny 0.0.0.0/0.0.0.0, Permit "

@@ -122,7 +122,22 @@ CATALOGUE = (
             "Limit auto top-up with the provider, then attest it (pbx_attest)."),
     Control("PBX-ACC-002", "Provider account: international calling PIN", "high",
             "Enable the provider's international calling PIN, then attest it (pbx_attest)."),
+    # Outside-in: judged by pbx_probe from a source address (pbx_probe_host), not on the host.
+    Control("PBX-PRB-001", "Probe: SIP OPTIONS get no answer from outside the provider and "
+            "trusted networks", "medium",
+            "Apply the firewall role (SIP from pbx_provider_networks and pbx_trusted_networks "
+            "only), then probe again (pbx_probe: true)."),
+    Control("PBX-PRB-002", "Probe: an anonymous INVITE is challenged or refused (401/403/407) "
+            "or gets no answer", "critical",
+            "Refuse guest calls (role sip: PBX-SIP-001, PBX-PJS-001, PBX-PJS-002), give trunks "
+            "deny/permit for the provider networks (PBX-SIP-006) and apply the firewall role."),
+    Control("PBX-PRB-003", "Probe: REGISTER gets the same answer for an existing and a "
+            "non-existing user (no user enumeration)", "high",
+            "Set alwaysauthreject=yes (PBX-SIP-002), give every PJSIP auth the realm of the "
+            "global default_realm, and apply the firewall role."),
 )
 
 CONTROL_IDS = tuple(control.id for control in CATALOGUE)
 BY_ID = {control.id: control for control in CATALOGUE}
+# The controls pbx_probe judges; pbx_compliance reports them not_applicable (probe not run).
+PROBE_CONTROL_IDS = ("PBX-PRB-001", "PBX-PRB-002", "PBX-PRB-003")

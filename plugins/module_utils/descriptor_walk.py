@@ -64,26 +64,21 @@ def open_parent(path):
 def open_entry(entry, flags):
     """A descriptor of ``entry`` opened with ``flags`` (plus :data:`ENTRY_FLAGS`), or None when
     the name no longer holds the file that was listed (replaced by a link or another file)."""
-    try:
-        fd = os.open(entry.name, flags | ENTRY_FLAGS, dir_fd=entry.parent_fd)
-    except OSError as error:
-        if error.errno in (errno.ELOOP, errno.ENOENT):
-            return None
-        raise
-    if same_file(os.fstat(fd), entry.info):
-        return fd
-    os.close(fd)
-    return None
+    return _open_listed(entry, flags | ENTRY_FLAGS, (errno.ELOOP, errno.ENOENT))
 
 
 def _open_subdirectory(entry):
     """A descriptor of the directory ``entry`` was listed as, or None when it was replaced."""
+    return _open_listed(entry, DIRECTORY_FLAGS, (errno.ELOOP, errno.ENOENT, errno.ENOTDIR))
+
+
+def _open_listed(entry, flags, replaced):
+    """A descriptor of ``entry`` opened with ``flags`` relative to its parent, or None when the
+    open fails with an errno of ``replaced`` or opens another file than the one listed."""
     try:
-        fd = os.open(entry.name, DIRECTORY_FLAGS, dir_fd=entry.parent_fd)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
+        fd = os.open(entry.name, flags, dir_fd=entry.parent_fd)
     except OSError as error:
-        if error.errno == errno.ELOOP:
+        if error.errno in replaced:
             return None
         raise
     if same_file(os.fstat(fd), entry.info):

@@ -44,8 +44,11 @@ LAYOUT = {
         "objects": {"override": "sip_custom_post.conf", "beats": "sip_additional.conf"},
     },
     "pjsip.conf": {
-        "writable": ["pjsip_custom.conf", "pjsip.*_custom.conf", "pjsip.*_custom_post.conf"],
-        "general": {"override": "pjsip.transports_custom_post.conf", "beats": "pjsip.transports.conf"},
+        "writable": ["pjsip_custom.conf", "pjsip_custom_post.conf", "pjsip.*_custom.conf",
+                     "pjsip.*_custom_post.conf"],
+        # FreePBX 16 and 17 write [global] into pjsip.conf itself, after every include, and
+        # include pjsip_custom_post.conf inside it: lines there belong to [global] and come last.
+        "general": {"override": "pjsip_custom_post.conf", "beats": "pjsip.conf"},
         "objects": {"override": "pjsip.endpoint_custom_post.conf", "beats": "pjsip.endpoint.conf"},
     },
     "iax.conf": {

@@ -39,6 +39,7 @@ ARGUMENT_SPEC = dict(
     mode=dict(type="str"),
     baseline=dict(type="path"),
     fail_on=dict(type="str", choices=list(FAIL_ON), default="noncompliant"),
+    probe_var=dict(type="str"),
 )
 MUTUALLY_EXCLUSIVE = [("hosts", "results"), ("hosts", "unreachable"), ("hosts", "failed")]
 DEFAULT_MODE = 0o640            # of files when the operator sets no mode; the umask applies

@@ -27,7 +27,11 @@ import itertools
 import re
 from collections.abc import Mapping
 
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import CATALOGUE
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
+    BY_ID,
+    CATALOGUE,
+    PROBE_CONTROL_IDS,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import (
     STATUSES,
     finding,
@@ -239,7 +243,44 @@ def checked_pressure(value):
         return unknown
 
 
-def sort_hosts(host_vars, result_var, reach_var):
+def _probe_failed(probe):
+    """The PBX-PRB entries of a probe task that failed or could not reach its probe host."""
+    message = probe.get("msg")
+    why = "the probe failed: %s" % (message if isinstance(message, str) else "no message")
+    return dict((control, dict(id=control, title=BY_ID[control].title,
+                               severity=BY_ID[control].severity, status="error",
+                               findings=[finding(None, None, None, why)],
+                               remediation=BY_ID[control].remediation))
+                for control in PROBE_CONTROL_IDS)
+
+
+def merged_probe(result, probe):
+    """``result`` (a ``pbx_compliance`` result) with its PBX-PRB entries replaced by those of
+    ``probe`` (the ``pbx_probe`` result of the same host; the first entry of each ID counts, other
+    IDs are ignored), or by ``error`` entries when the probe task failed.  Without a probe (not a
+    mapping, or a skipped task) ``result`` is returned as it is; nothing is checked here:
+    :func:`checked_controls` checks the merged result as any other."""
+    probe = _mapping(probe)
+    controls = result.get("controls")
+    if not isinstance(controls, (list, tuple)) or probe.get("skipped") or not probe:
+        return result
+    probe_controls = probe.get("controls")
+    if isinstance(probe_controls, (list, tuple)):
+        by_id = {}
+        for item in probe_controls:
+            if isinstance(item, Mapping) and item.get("id") in PROBE_CONTROL_IDS:
+                by_id.setdefault(item["id"], item)
+    elif probe.get("failed") or probe.get("unreachable"):
+        by_id = _probe_failed(probe)
+    else:
+        return result
+    merged = dict(result)
+    merged["controls"] = [by_id.get(item.get("id"), item) if isinstance(item, Mapping) else item
+                          for item in controls]
+    return merged
+
+
+def sort_hosts(host_vars, result_var, reach_var, probe_var=None):
     """``(results, unreachable, failed)`` for :func:`build`, from each host's variables.
 
     :param host_vars: ``[(host, variables), ...]``; ``variables`` is a mapping (a host's
@@ -249,13 +290,16 @@ def sort_hosts(host_vars, result_var, reach_var):
     :param reach_var: the variable the audit's rescue registered (a shell command run after the
         audit failed): ``rc`` 0 means the host answers, so its audit failed (with the message of
         ``result_var``); any other host without a result is unreachable.
+    :param probe_var: the variable the ``pbx_probe`` task registered, merged into the host's
+        result (:func:`merged_probe`); None for no probe.
     """
     results, unreachable, failed = {}, [], {}
     for name, variables in host_vars:
         result = _mapping(variables.get(result_var))
         reach = _mapping(variables.get(reach_var))
         if "controls" in result:
-            results[name] = result
+            results[name] = merged_probe(result, variables.get(probe_var)) if probe_var \
+                else result
         elif reach.get("rc") == 0:
             failed[name] = result.get("msg") or "the audit task failed"
         else:

@@ -186,6 +186,24 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+sip_surface:
+  description:
+    - What the outside-in probe (M(pbxsec.hardening.pbx_probe)) needs of the host, read from the
+      configuration. PBX-PRB-001..003 themselves are C(not_applicable) here ("probe not run"):
+      the probe judges them from outside and the report merges its result.
+  returned: always
+  type: dict
+  contains:
+    ports:
+      description: SIP ports it listens on (at most 8; 5060 when none is known).
+      type: list
+      elements: int
+      sample: [5060]
+    user:
+      description: The first phone (a chan_sip peer that is no trunk, or a PJSIP endpoint with
+        C(auth=)), for the REGISTER enumeration probe; null when there is none.
+      type: str
+      sample: "100"
 controls:
   description: One entry per control of the catalogue, in catalogue order.
   returned: always

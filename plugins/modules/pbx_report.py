@@ -88,6 +88,14 @@ options:
         failed (C(ansible.builtin.raw) with C(failed_when=false)). Used with O(hosts).
     type: str
     default: pbx_audit_reach
+  probe_var:
+    description:
+      - The variable the M(pbxsec.hardening.pbx_probe) task registered (the outside-in probe).
+        Used with O(hosts). Its PBX-PRB entries replace those of the host's O(result_var)
+        (where M(pbxsec.hardening.pbx_compliance) says the probe was not run); a probe task that
+        failed makes them C(error) with its message; a skipped one leaves them.
+      - The merged result is checked like any other.
+    type: str
   formats:
     description: Which files to write.
     type: list
@@ -146,6 +154,7 @@ EXAMPLES = r"""
     hosts: "{{ ansible_play_hosts_all }}"
     result_var: pbx_audit
     reach_var: pbx_audit_reach
+    probe_var: pbx_audit_probe      # with pbx_probe: true, the outside-in probe's verdicts
   run_once: true
 
 # Nightly CI: compare with last night's report, fail only on what got worse

@@ -5,8 +5,9 @@
 
 """Shared unit-test setup: make ``ansible_collections.pbxsec.hardening`` importable and offer
 ``astconf_tree`` (write a small Asterisk config tree into a temporary directory), ``snapshot``
-(read every file of such a tree back) and ``run_module`` (run one module through ``ansible``
-ad-hoc against localhost)."""
+(read every file of such a tree back), ``run_module`` (run one module through ``ansible``
+ad-hoc against localhost) and ``run_play`` (run tasks, a role's included, through
+``ansible-playbook`` against localhost)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import pytest
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _COLLECTIONS = os.path.join(_REPO, ".cache", "collections")
 _ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
+_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 _ANSIBLE_ENV = dict(ANSIBLE_COLLECTIONS_PATH=_COLLECTIONS, ANSIBLE_NOCOLOR="1",
                     ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_RETRY_FILES_ENABLED="False")
 _JSON_CALLBACK_ENV = dict(ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json")
@@ -82,7 +84,7 @@ def _adhoc_command(module, args, check, diff, verbosity):
     return command
 
 
-def _adhoc_env(json_callback, env):
+def _ansible_env(json_callback, env):
     environ = dict(os.environ)
     environ.update(_ANSIBLE_ENV)
     if json_callback:
@@ -110,7 +112,7 @@ def run_module():
             raise ValueError("output must be result, raw or text, not %r" % (output,))
         text = output == "text"
         proc = subprocess.run(_adhoc_command(module, args, check, diff, verbosity),
-                              env=_adhoc_env(not text, env), stdout=subprocess.PIPE,
+                              env=_ansible_env(not text, env), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT if text else subprocess.PIPE, check=False)
         if text:
             return proc.stdout.decode("utf-8", "replace")
@@ -120,5 +122,39 @@ def run_module():
         if output == "raw":
             return result, stdout, proc.stderr.decode("utf-8")
         return result
+
+    return run
+
+
+@pytest.fixture
+def run_play(tmp_path):
+    """``run_play(tasks, play_vars=None, check=False, diff=False, path=())`` runs one play of
+    ``tasks`` (dicts, as in YAML) with ``play_vars`` through ``ansible-playbook`` against
+    localhost (connection local, this interpreter, the collection from ``.cache/collections``).
+
+    ``check``/``diff`` add ``--check``/``--diff``; ``path`` lists directories put before
+    ``PATH`` (stand-ins for commands such as ``asterisk`` or ``fwconsole``). Returns
+    ``[(task name, result)]`` in order, read from the ``json`` stdout callback, each name
+    without its ``role : `` prefix.
+    """
+
+    def run(tasks, play_vars=None, check=False, diff=False, path=()):
+        playbook = tmp_path / "play.yml"
+        playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False,
+                                         "vars": play_vars or {}, "tasks": tasks}]))
+        command = [_PLAYBOOK, "-i", "localhost,", "-c", "local",
+                   "-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
+        command.extend(flag for flag, wanted in (("--check", check), ("--diff", diff)) if wanted)
+        env = _ansible_env(True, dict(ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
+                                      ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+                                      PATH=os.pathsep.join([str(d) for d in path]
+                                                           + [os.environ["PATH"]])))
+        proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              check=False)
+        stdout = proc.stdout.decode("utf-8")
+        assert "{" in stdout, proc.stderr.decode("utf-8")
+        played = json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"]
+        return [(task["task"]["name"].split(" : ", 1)[-1], task["hosts"]["localhost"])
+                for task in played if "localhost" in task["hosts"]]
 
     return run

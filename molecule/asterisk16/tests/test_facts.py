@@ -25,7 +25,8 @@ def test_asterisk_facts_16_version_and_live_source(host):
     assert facts["config_dir"] == "/etc/asterisk"
     # Stock asterisk.conf has [directories](!), a template: the compiled-in directory applies.
     assert facts["module_dir"] == "/usr/lib/asterisk/modules"
-    assert facts["freepbx"] == {"detected": False, "evidence": []}
+    assert facts["freepbx"] == {"detected": False, "evidence": [], "ami_user": None,
+                                "ami_user_source": None}
     assert facts["config_errors"] == []
 
 

@@ -30,7 +30,8 @@ def test_asterisk_facts_22_version_and_live_source(host):
     assert facts["version"].startswith("22.") and facts["version_full"].startswith(facts["version"])
     assert facts["running"] is True and facts["source"] == "live"
     assert facts["config_dir"] == "/etc/asterisk"
-    assert facts["freepbx"] == {"detected": False, "evidence": []}
+    assert facts["freepbx"] == {"detected": False, "evidence": [], "ami_user": None,
+                                "ami_user_source": None}
     assert facts["config_errors"] == []
 
 

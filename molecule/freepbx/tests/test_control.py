@@ -30,6 +30,7 @@ def test_control_ami_on_every_address(host):
 def test_control_freepbx_settings_allow_guests(host):
     assert setting(host, "sipsettings", "keyword", "data", "allowguest").strip() == "yes"
     assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "Yes"
+    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowguest").strip() == "yes"
 
 
 def test_control_generated_files_are_the_originals(host):

@@ -79,6 +79,19 @@ def test_pbx_pjs_001_freepbx_allow_anonymous_off(host):
     assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "No"
 
 
+def test_pbx_pjs_001_freepbx_allow_sip_guests_off(host):
+    """What makes FreePBX stop writing [anonymous] into pjsip.endpoint.conf on its next reload:
+    core's PJSIP driver writes it while the SIP Settings store says allowguest=yes."""
+    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowguest").strip() == "no"
+
+
+def test_pbx_net_005_user_agent_inside_freepbx_global(host):
+    """FreePBX writes [global] into pjsip.conf and includes pjsip_custom_post.conf inside it."""
+    post = host.file("/etc/asterisk/pjsip_custom_post.conf").content_string
+    assert re.search(r"^user_agent\s*=\s*PBX$", post, re.M), post
+    assert re.search(r"^\s*user_agent\s*:\s*PBX$", cli(host, "pjsip show settings"), re.M)
+
+
 def test_pbx_log_001_security_log_in_the_custom_logger_file(host):
     custom = host.file("/etc/asterisk/logger_logfiles_custom.conf").content_string
     assert re.search(r"^security\s*=>?\s*security$", custom, re.M), custom

@@ -5,8 +5,6 @@ files untouched, its settings changed in its database."""
 
 import re
 
-import pytest
-
 from freepbx17_bed import ANONYMOUS_IDENTIFIER, SIP_PORT, anonymous_identifier_running, pjsip_setting
 from freepbx_bed import changed_before_reloads, generated_changes, invite, setting
 from pbxsec_testbed import cli, was_rejected
@@ -67,8 +65,6 @@ def test_pbx_pjs_001_freepbx_allow_anonymous_off(host):
     assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "No"
 
 
-@pytest.mark.xfail(strict=True, reason="roles set allowanon only; FreePBX's PJSIP driver writes "
-                   "[anonymous] while kvstore_Sipsettings allowguest=yes (reported to the lead)")
 def test_pbx_pjs_001_freepbx_allow_sip_guests_off(host):
     """What makes FreePBX 17 stop writing [anonymous] into pjsip.endpoint.conf on its next reload:
     core's PJSIP driver writes it while the SIP Settings store says allowguest=yes."""

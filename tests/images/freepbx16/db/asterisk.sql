@@ -16,7 +16,9 @@ INSERT INTO sipsettings (keyword, data, seq, type) VALUES
   ('bindport', '5160', 1, 0),
   ('tlsbindport', '5161', 1, 0);
 
--- SIP Settings module, general settings ("Allow Anonymous Inbound SIP Calls" is `allowanon`).
+-- SIP Settings module, general settings (its key-value store). "Allow Anonymous Inbound SIP
+-- Calls" is `allowanon` (the dialplan's ALLOW_SIP_ANON); "Allow SIP Guests" is `allowguest` here
+-- too, which core's PJSIP driver reads to write the `anonymous` endpoint into pjsip.endpoint.conf.
 CREATE TABLE kvstore_Sipsettings (
   `key` CHAR(255) NOT NULL,
   val VARCHAR(4096),
@@ -26,6 +28,7 @@ CREATE TABLE kvstore_Sipsettings (
 );
 INSERT INTO kvstore_Sipsettings (`key`, val, type, id) VALUES
   ('allowanon', 'Yes', NULL, 'noid'),
+  ('allowguest', 'yes', NULL, 'noid'),
   ('udpport-0.0.0.0', '5060', NULL, 'noid');
 
 CREATE USER 'freepbxuser'@'localhost' IDENTIFIED BY 'pbxsec-fixture-db';

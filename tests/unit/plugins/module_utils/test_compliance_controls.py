@@ -579,19 +579,6 @@ def test_object_waiver_does_not_turn_a_pass_into_waived(judge):
     assert status(entries, "PBX-SIP-002") == "pass"
 
 
-@pytest.mark.parametrize("text, user", [
-    ("AMPMGRUSER=pbxadmin\nAMPMGRPASS=x\n", "pbxadmin"),
-    ("<?php\n$amp_conf['AMPMGRUSER'] = 'mgr';\n", "mgr"),
-    ("AMPDBUSER=freepbxuser\n", "admin"),
-])
-def test_freepbx_ami_user_from_its_settings_files(tmp_path, text, user):
-    settings = tmp_path / "amportal.conf"
-    settings.write_text(text)
-    found = compliance_freepbx.detect(str(tmp_path / "none"), [str(settings)])
-    assert found.ami_user == user
-    assert found.ami_user_source == (str(settings) if user != "admin" else None)
-
-
 def test_no_freepbx_evidence_no_freepbx(tmp_path):
     assert compliance_freepbx.detect(str(tmp_path), [str(tmp_path / "freepbx.conf")]) is None
 

@@ -138,6 +138,7 @@ def test_pbx_ami_002_freepbx_remediation_names_the_custom_file():
     ("AMPMGRUSER=first\nAMPMGRUSER=last\n", "last"),
     ("// $amp_conf['AMPMGRUSER'] = 'commented';\n# AMPMGRUSER=commented\n", "admin"),
     ("AMPMGRUSER=\n", "admin"),
+    ("AMPDBUSER=freepbxuser\n", "admin"),
 ])
 def test_freepbx_ami_user_from_its_settings_file(tmp_path, text, user):
     settings = tmp_path / "amportal.conf"

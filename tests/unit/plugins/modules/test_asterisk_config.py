@@ -238,17 +238,21 @@ def test_strict_false_edits_the_tree_as_asterisk_reads_it(astconf_tree, run):
     assert not guests_allowed(root)
 
 
+def _guest_calls_off_checked_then_real(run, root):
+    """``[(result, its JSON text)]`` of setting allowguest=no in ``root``'s sip.conf, in check
+    mode and then for real; both must report a change."""
+    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
+            "value": "no"}
+    results = [run(args, check=True), run(args, check=False)]
+    assert [result["changed"] for result in results] == [True, True]
+    return [(result, json.dumps(result)) for result in results]
+
+
 def test_credentials_elsewhere_in_the_file_never_reach_the_diff(astconf_tree, run):
     root = astconf_tree({"sip.conf": (
         "[general]\nallowguest=yes\nregister => 6491234567:kiwi123@127.0.0.1:5999\n\n"
         "[100]\ntype=friend\nsecret=ext100pass ; desk\nmd5secret = 0123abcd\n")})
-    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
-            "value": "no"}
-
-    for check in (True, False):
-        result = run(args, check=check)
-        shown = json.dumps(result)
-        assert result["changed"] is True
+    for result, shown in _guest_calls_off_checked_then_real(run, root):
         for credential in ("kiwi123", "ext100pass", "0123abcd"):
             assert credential not in shown
         assert "secret = ********" in result["diff"][0]["after"]
@@ -266,13 +270,7 @@ def test_odd_line_breaks_never_shift_the_mask(astconf_tree, run):
     peers = "".join("; note%sabove\n[%d]\ntype=friend\nsecret = Phone%dSecret\n" % (brk, 100 + n, 100 + n)
                     for n, brk in enumerate(ODD_BREAKS))
     root = astconf_tree({"sip.conf": "[general]\nallowguest=yes\n" + peers})
-    args = {"path": str(root / "sip.conf"), "section": "general", "option": "allowguest",
-            "value": "no"}
-
-    for check in (True, False):
-        result = run(args, check=check)
-        shown = json.dumps(result)
-        assert result["changed"] is True
+    for result, shown in _guest_calls_off_checked_then_real(run, root):
         for number in range(len(ODD_BREAKS)):
             assert "Phone%dSecret" % (100 + number) not in shown
         lines = result["diff"][0]["after"].split("\n")

@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Role sip on pjsip_wizard.conf (issue 15 item 3): res_pjsip_config_wizard builds PJSIP objects
+from wizard sections, and the role fixes them in the wizard's own options. A wizard without
+inbound auth gets ``endpoint/identify_by = ip`` (PBX-PJS-002), a trunk wizard (remote_hosts, no
+registrations) ``endpoint/allow_subscribe = no`` (PBX-PJS-004); a wizard without inbound auth
+whose identify matches outside the provider and trusted networks stops the role before anything
+changes. The result is judged by the engine's own model of the wizard (astconf_wizard.expand).
+
+The role's PJSIP tasks run for real (ansible-playbook, connection local) on a tree in a temporary
+directory. Only the facts of asterisk_facts are given, and ``asterisk`` is a script that records
+the CLI commands it is sent: no Asterisk runs here (molecule/asterisk22 proves it live)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import expand
+
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__)))))
+_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+PROVIDER = "198.51.100.0/24"
+TRUSTED = ["127.0.0.1/32", "127.0.0.2/32"]
+SKIPPED = ["PBX-PJS-001", "PBX-PJS-003", "PBX-NET-005"]
+
+PJSIP = "[transport-udp]\ntype = transport\nprotocol = udp\nbind = 0.0.0.0:5060\n"
+# The wizard site of tests/images/asterisk22-wizard, in short: phones that authenticate (from
+# their template), a carrier without inbound auth sending from 127.0.0.2, and a kiosk phone
+# without auth that registers (the wizard builds it no identify).
+WIZARD = """[phone](!)
+type = wizard
+accepts_auth = yes
+accepts_registrations = yes
+endpoint/context = from-wizard-phones
+
+[200](phone)
+inbound_auth/username = 200
+inbound_auth/password = Vt7-qhWm2-Lr9x
+
+[carrier]
+type = wizard
+remote_hosts = 127.0.0.2
+sends_auth = yes
+sends_registrations = yes
+outbound_auth/username = 6491234567
+outbound_auth/password = Qz4nT8-wLp2rX
+endpoint/context = from-wizard-trunk
+
+[kiosk]
+type = wizard
+accepts_registrations = yes
+remote_hosts = 203.0.113.5
+endpoint/context = from-wizard-phones
+"""
+
+
+def _tree(tmp_path, wizard=WIZARD, module=True):
+    config_dir = tmp_path / "asterisk"
+    config_dir.mkdir()
+    (config_dir / "pjsip.conf").write_text(PJSIP)
+    (config_dir / "pjsip_wizard.conf").write_text(wizard)
+    module_dir = tmp_path / "modules"
+    module_dir.mkdir()
+    if module:
+        (module_dir / "res_pjsip_config_wizard.so").write_bytes(b"")
+    return config_dir
+
+
+def _asterisk_cli(tmp_path):
+    """An ``asterisk`` on PATH that appends each ``-rx`` command it gets to a log."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir(exist_ok=True)
+    script = bindir / "asterisk"
+    script.write_text('#!/bin/sh\nprintf "%%s\\n" "$*" >> %s\n' % (tmp_path / "cli.log"))
+    script.chmod(0o755)
+    return str(bindir)
+
+
+def _play(tmp_path, config_dir, check=False):
+    """The role's PJSIP tasks on ``config_dir``; returns ``[(task name, result)]`` in order."""
+    facts = {"running": True, "pjsip": {"installed": True}, "module_dir": str(tmp_path / "modules"),
+             "freepbx": {"detected": False, "evidence": []}}
+    play = [{"hosts": "localhost", "gather_facts": False,
+             "vars": {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,
+                      "pbx_provider_networks": [PROVIDER], "pbx_trusted_networks": TRUSTED},
+             "tasks": [
+                 {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
+                     "asterisk": facts, "cacheable": True}},
+                 {"name": "PJSIP", "ansible.builtin.include_role": {
+                     "name": "pbxsec.hardening.sip", "tasks_from": "pjsip.yml"}},
+             ]}]
+    (tmp_path / "play.yml").write_text(json.dumps(play))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
+               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+               PATH=_asterisk_cli(tmp_path) + os.pathsep + os.environ["PATH"])
+    command = [_PLAYBOOK, "-i", "localhost,", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable, str(tmp_path / "play.yml")]
+    if check:
+        command.append("--check")
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          check=False)
+    stdout = proc.stdout.decode("utf-8")
+    assert "{" in stdout, proc.stderr.decode("utf-8")
+    plays = json.loads(stdout[stdout.index("{"):])["plays"]
+    return [(task["task"]["name"].split(" : ", 1)[-1], task["hosts"]["localhost"])
+            for task in plays[0]["tasks"] if "localhost" in task["hosts"]]
+
+
+def _failed(results):
+    return [(name, result) for name, result in results if result.get("failed")]
+
+
+def _changed(results):
+    return [name for name, result in results if result.get("changed")]
+
+
+def _endpoints(config_dir):
+    """Endpoint name -> (identify_by, allow_subscribe), as res_pjsip_config_wizard builds them."""
+    cfg = load_config(str(config_dir / "pjsip_wizard.conf"), str(config_dir))
+    return dict((obj.name, (obj.get("identify_by"), obj.get("allow_subscribe")))
+                for obj in expand(cfg) if obj.kind == "endpoint")
+
+
+def _failed_items(result):
+    """The messages of the loop items that failed, blanks folded."""
+    return [" ".join(item["msg"].split()) for item in result["results"] if item.get("failed")]
+
+
+def _reloads(tmp_path):
+    log = tmp_path / "cli.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_pbx_pjs_002_pbx_pjs_004_wizards_fixed_in_their_own_options(tmp_path):
+    config_dir = _tree(tmp_path)
+    assert _endpoints(config_dir) == {"200": (None, None), "carrier": (None, None),
+                                      "kiosk": (None, None)}
+    predicted = _changed(_play(tmp_path, config_dir, check=True))
+    assert (config_dir / "pjsip_wizard.conf").read_text() == WIZARD
+
+    results = _play(tmp_path, config_dir)
+    assert _failed(results) == []
+    assert _changed(results) == predicted == [
+        "PBX-PJS-002 | PATCH | Identify wizard endpoints without inbound auth by IP address only",
+        "PBX-PJS-004 | PATCH | Refuse subscriptions from trunk wizards"]
+    # The phone authenticates (accepts_auth from its template); the kiosk takes registrations, so
+    # it is no trunk, but has no auth: identified by IP only, it has no identify to match.
+    assert _endpoints(config_dir) == {"200": (None, None), "carrier": ("ip", "no"),
+                                      "kiosk": ("ip", None)}
+    assert _reloads(tmp_path) == ["-rx module reload res_pjsip.so"]
+
+    again = _play(tmp_path, config_dir)
+    assert _failed(again) == [] and _changed(again) == []
+
+
+@pytest.mark.parametrize("carrier, outside, source", [
+    ("remote_hosts = 203.0.113.9:5060, 127.0.0.2\n", "203.0.113.9:5060", "remote_hosts"),
+    ("remote_hosts = 127.0.0.2\nidentify/match = 203.0.113.0/24\n", "203.0.113.0/24",
+     "identify/match"),
+], ids=["remote-host-outside", "identify-match-outside"])
+def test_pbx_pjs_002_wizard_without_auth_matched_from_outside_stops_the_role(
+        tmp_path, carrier, outside, source):
+    wizard = WIZARD.replace("remote_hosts = 127.0.0.2\n", carrier)
+    config_dir = _tree(tmp_path, wizard)
+    results = _play(tmp_path, config_dir)
+    failed = _failed(results)
+    assert [name for name, _result in failed] == [
+        "PBX-PJS-002 | AUDIT | Wizards without inbound auth are matched from provider or trusted "
+        "networks only"]
+    [message] = _failed_items(failed[0][1])
+    assert message.startswith("PBX-PJS-002: wizard [carrier] (%s:11)" % (
+        config_dir / "pjsip_wizard.conf"))
+    assert "its identify matches %s (%s)" % (outside, source) in message
+    assert "Nothing in PJSIP was changed" in message and "Qz4nT8" not in message
+    assert (config_dir / "pjsip_wizard.conf").read_text() == wizard
+    assert _reloads(tmp_path) == []
+
+
+def test_pbx_pjs_002_wizard_defined_twice_stops_the_role(tmp_path):
+    wizard = WIZARD + "\n[carrier]\ntype = wizard\nremote_hosts = 127.0.0.1\n"
+    config_dir = _tree(tmp_path, wizard)
+    failed = _failed(_play(tmp_path, config_dir))
+    assert [name for name, _result in failed] == [
+        "PBX-PJS-002 | AUDIT | Wizards to edit are the only wizard of their name (a later one "
+        "replaces it)"]
+    path = config_dir / "pjsip_wizard.conf"
+    assert set(_failed_items(failed[0][1])) == {
+        "Wizard [carrier] is defined more than once (%s:11, %s:26): res_pjsip_config_wizard builds "
+        "the last one, and an edit by name would land in the first. Keep one wizard of that name."
+        % (path, path)}
+    assert (config_dir / "pjsip_wizard.conf").read_text() == wizard
+
+
+def test_wizard_file_left_alone_without_res_pjsip_config_wizard(tmp_path):
+    config_dir = _tree(tmp_path, module=False)
+    results = _play(tmp_path, config_dir)
+    assert _failed(results) == [] and _changed(results) == []
+    assert (config_dir / "pjsip_wizard.conf").read_text() == WIZARD
