@@ -10,7 +10,7 @@ SHELL := /bin/bash
 VENV := .venv
 COLLECTIONS := $(CURDIR)/.cache/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/pbxsec/hardening
-IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site attacker freepbx16 freepbx17
+IMAGES := asterisk16 asterisk16-site asterisk22 asterisk22-site asterisk22-realtime asterisk22-wizard attacker freepbx16 freepbx17
 SCENARIOS := asterisk16 asterisk22 network freepbx freepbx17 decommission
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
