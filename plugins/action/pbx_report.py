@@ -23,6 +23,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.report_files impo
     write_files,
 )
 
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False

@@ -189,8 +189,9 @@ RETURN = r"""
 sip_surface:
   description:
     - What the outside-in probe (M(pbxsec.hardening.pbx_probe)) needs of the host, read from the
-      configuration. PBX-PRB-001..003 themselves are C(not_applicable) here ("probe not run"):
-      the probe judges them from outside and the report merges its result.
+      configuration.
+    - PBX-PRB-001..003 themselves are C(not_applicable) here (probe not run); the probe judges
+      them from outside and the report merges its result.
   returned: always
   type: dict
   contains:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 
-from test_compliance_controls import ALL_MODULES, judge  # noqa: F401  (pytest fixture)
+from test_compliance_controls import ALL_MODULES, judge  # noqa: F401 pylint: disable=unused-import
 
 SITE = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "images",
                                     "asterisk22-wizard", "asterisk", "pjsip_wizard_site.conf"))
@@ -57,8 +57,8 @@ def test_pbx_pjs_002_wizard_identified_from_outside_names_the_remote_hosts_line(
 
 def test_pbx_wizard_fixed_in_its_own_options_passes(judge):
     fixed = "endpoint/identify_by = ip\nendpoint/allow_subscribe = no\n"
-    text = _site(fixed)["pjsip_wizard.conf"].replace("inbound_auth/password = 200 ",
-                                                      "inbound_auth/password = Qz4nT8-wLp2rX ")
+    text = _site(fixed)["pjsip_wizard.conf"].replace(
+        "inbound_auth/password = 200 ", "inbound_auth/password = Qz4nT8-wLp2rX ")
     networks = dict(NETWORKS, trusted_networks=["127.0.0.1/32", "127.0.0.2/32"])
     entries = judge(dict(_site(), **{"pjsip_wizard.conf": text}), modules=WIZARD, **networks)
     assert [entries[c]["status"] for c in ("PBX-SEC-002", "PBX-PJS-002", "PBX-PJS-004")] == \
