@@ -41,7 +41,7 @@ docs: venv ## Write each role README's options section from its meta/argument_sp
 	python tests/docs/role_docs.py
 
 unit: venv collection ## Engine and module tests (pytest, hypothesis)
-	python -m pytest tests/unit
+	python -m pytest -n 2 tests/unit
 
 lint: venv ## ansible-lint, production profile
 	tests/sanity/run-lint.sh

@@ -15,6 +15,7 @@ import os
 import stat
 
 import pytest
+from ansible.module_utils import _internal
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.pbxsec.hardening.plugins.modules import asterisk_file_modes
 
@@ -133,9 +134,16 @@ def test_pbx_fs_001_unknown_group_fails_and_changes_nothing(run_module, trees):
 # that replaces an entry between the walk and the change.
 
 def _run_in_process(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            asterisk_file_modes.main()
+    # Once any test of the session has loaded controller code (an action plugin), Ansible marks
+    # the process as the controller and module warnings go to the display instead of the result:
+    # run the module as it runs on a host.
+    controller, _internal.is_controller = _internal.is_controller, False
+    try:
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                asterisk_file_modes.main()
+    finally:
+        _internal.is_controller = controller
     return json.loads(capsys.readouterr().out)
 
 
