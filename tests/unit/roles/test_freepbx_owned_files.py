@@ -15,11 +15,8 @@ whose ``fwconsole`` is the system's ``true``): no Asterisk runs here."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
@@ -29,9 +26,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import FIXES
 
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__)))))
-_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 PROVIDER = "27.111.14.0/24"
 PROVIDER_PERMIT = "27.111.14.0/255.255.255.0"
 
@@ -83,48 +77,35 @@ def _generated(config_dir):
                 for name in list(GENERATED) + ["sip_additional.conf", "iax_additional.conf"])
 
 
-def _play(tmp_path, config_dir, check=False):
-    """The role's chan_sip, IAX2 and verdict tasks on ``config_dir``, as harden runs them
-    (pbx_defer_failures); returns ``[(task name, result)]`` in order."""
+@pytest.fixture
+def play(tmp_path, run_play):
+    """``play(config_dir, check=False)``: the role's chan_sip, IAX2 and verdict tasks on
+    ``config_dir``, as harden runs them (pbx_defer_failures); ``[(task name, result)]`` in order."""
     fwconsole = tmp_path / "bin" / "fwconsole"
-    fwconsole.parent.mkdir(exist_ok=True)
-    if not fwconsole.exists():
-        os.symlink(shutil.which("true"), str(fwconsole))
+    fwconsole.parent.mkdir()
+    os.symlink(shutil.which("true"), str(fwconsole))
     facts = {"running": True, "chan_sip": {"installed": True}, "iax2": {"installed": True},
              "freepbx": {"detected": True, "evidence": [str(fwconsole)], "ami_user": "admin"}}
-    play = [{"hosts": "localhost", "gather_facts": False,
-             "vars": {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,
-                      "pbx_provider_networks": [PROVIDER], "pbx_defer_failures": True},
-             "tasks": [
-                 {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
-                     "asterisk": facts, "cacheable": True}},
-                 {"name": "FreePBX layout", "pbxsec.hardening.freepbx_layout": {
-                     "config_dir": str(config_dir), "roots": ["sip.conf", "iax.conf"]},
-                  "register": "pbx_discovered_freepbx_sip"},
-                 {"name": "chan_sip", "ansible.builtin.include_role": {
-                     "name": "pbxsec.hardening.sip", "tasks_from": "chan_sip.yml"}},
-                 {"name": "IAX2", "ansible.builtin.include_role": {
-                     "name": "pbxsec.hardening.sip", "tasks_from": "iax.yml"}},
-                 {"name": "Verdict", "ansible.builtin.include_role": {
-                     "name": "pbxsec.hardening.sip", "tasks_from": "left.yml"}},
-             ]}]
-    (tmp_path / "play.yml").write_text(json.dumps(play))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"))
-    command = [_PLAYBOOK, "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable, str(tmp_path / "play.yml")]
-    if check:
-        command.append("--check")
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          check=False)
-    stdout = proc.stdout.decode("utf-8")
-    assert "{" in stdout, proc.stderr.decode("utf-8")
-    tasks = json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"]
-    return [(task["task"]["name"].split(" : ", 1)[-1], task["hosts"]["localhost"])
-            for task in tasks if "localhost" in task["hosts"]]
+
+    def run(config_dir, check=False):
+        tasks = [
+            {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
+                "asterisk": facts, "cacheable": True}},
+            {"name": "FreePBX layout", "pbxsec.hardening.freepbx_layout": {
+                "config_dir": str(config_dir), "roots": ["sip.conf", "iax.conf"]},
+             "register": "pbx_discovered_freepbx_sip"},
+            {"name": "chan_sip", "ansible.builtin.include_role": {
+                "name": "pbxsec.hardening.sip", "tasks_from": "chan_sip.yml"}},
+            {"name": "IAX2", "ansible.builtin.include_role": {
+                "name": "pbxsec.hardening.sip", "tasks_from": "iax.yml"}},
+            {"name": "Verdict", "ansible.builtin.include_role": {
+                "name": "pbxsec.hardening.sip", "tasks_from": "left.yml"}},
+        ]
+        play_vars = {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,
+                     "pbx_provider_networks": [PROVIDER], "pbx_defer_failures": True}
+        return run_play(tasks, play_vars, check=check)
+
+    return run
 
 
 def _failed(results):
@@ -142,14 +123,14 @@ def _leaks(config_dir, peer):
     return category_acl(cfg.first(peer)).leaks(networks([PROVIDER]))
 
 
-def test_pbx_sip_006_generated_permit_is_outranked_in_sip_custom_post(tmp_path):
+def test_pbx_sip_006_generated_permit_is_outranked_in_sip_custom_post(tmp_path, play):
     config_dir = _tree(tmp_path, OPEN_TRUNK)
     generated = _generated(config_dir)
     assert _leaks(config_dir, "kiwi")
-    predicted = _changed(_play(tmp_path, config_dir, check=True))
+    predicted = _changed(play(config_dir, check=True))
     assert _generated(config_dir) == generated
 
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     assert _failed(results) == []
     assert _changed(results) == predicted and predicted
     assert _generated(config_dir) == generated
@@ -158,7 +139,7 @@ def test_pbx_sip_006_generated_permit_is_outranked_in_sip_custom_post(tmp_path):
             if not line.startswith("[")] == ["deny=0.0.0.0/0.0.0.0", "permit=" + PROVIDER_PERMIT]
     assert _leaks(config_dir, "kiwi") == []
 
-    again = _play(tmp_path, config_dir)
+    again = play(config_dir)
     assert _failed(again) == [] and _changed(again) == []
 
 
@@ -168,10 +149,10 @@ def test_pbx_sip_006_generated_permit_is_outranked_in_sip_custom_post(tmp_path):
     (PROVIDER_PERMIT_ONLY, "backup", "comes before any deny = 0.0.0.0/0.0.0.0"),
 ], ids=["deny-all-then-permit-all", "provider-permit-without-deny"])
 def test_pbx_sip_006_what_only_freepbx_can_change_fails_with_the_gui_path(
-        tmp_path, trunk, peer, why):
+        tmp_path, play, trunk, peer, why):
     config_dir = _tree(tmp_path, trunk)
     before = dict((path.name, path.read_bytes()) for path in config_dir.iterdir())
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     failed = _failed(results)
     assert [name for name, _result in failed] == [
         "PBX-SIP-006 | AUDIT | Fail on insecure=invite peers that only FreePBX or a template can "
@@ -186,10 +167,10 @@ def test_pbx_sip_006_what_only_freepbx_can_change_fails_with_the_gui_path(
 
 
 def test_pbx_iax_001_generated_guest_fails_with_the_gui_path_and_stays_open_to_the_dialplan(
-        tmp_path):
+        tmp_path, play):
     config_dir = _tree(tmp_path, "", IAX_GUEST)
     before = dict((path.name, path.read_bytes()) for path in config_dir.iterdir())
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     failed = _failed(results)
     assert [name for name, _result in failed] == [
         "PBX-IAX-001 | AUDIT | Fail on IAX2 guest users that only FreePBX can remove"]
@@ -203,11 +184,11 @@ def test_pbx_iax_001_generated_guest_fails_with_the_gui_path_and_stays_open_to_t
     assert told and told[0].get("skipped")
 
 
-def test_pbx_iax_001_hand_made_guest_in_a_custom_file_is_removed(tmp_path):
+def test_pbx_iax_001_hand_made_guest_in_a_custom_file_is_removed(tmp_path, play):
     config_dir = _tree(tmp_path, "")
     (config_dir / "iax_custom.conf").write_text(IAX_GUEST)
     generated = _generated(config_dir)
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     assert _failed(results) == []
     assert (config_dir / "iax_custom.conf").read_text() == ""
     assert _generated(config_dir) == generated
