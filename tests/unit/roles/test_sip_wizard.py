@@ -16,18 +16,12 @@ the CLI commands it is sent: no Asterisk runs here (molecule/asterisk22 proves i
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import expand
 
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__)))))
-_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 PROVIDER = "198.51.100.0/24"
 TRUSTED = ["127.0.0.1/32", "127.0.0.2/32"]
 SKIPPED = ["PBX-PJS-001", "PBX-PJS-003", "PBX-NET-005"]
@@ -85,37 +79,26 @@ def _asterisk_cli(tmp_path):
     return str(bindir)
 
 
-def _play(tmp_path, config_dir, check=False):
-    """The role's PJSIP tasks on ``config_dir``; returns ``[(task name, result)]`` in order."""
+@pytest.fixture
+def play(tmp_path, run_play):
+    """``play(config_dir, check=False)``: the role's PJSIP tasks on ``config_dir``, with an
+    ``asterisk`` stand-in on PATH; ``[(task name, result)]`` in order."""
     facts = {"running": True, "pjsip": {"installed": True}, "module_dir": str(tmp_path / "modules"),
              "freepbx": {"detected": False, "evidence": []}}
-    play = [{"hosts": "localhost", "gather_facts": False,
-             "vars": {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,
-                      "pbx_provider_networks": [PROVIDER], "pbx_trusted_networks": TRUSTED},
-             "tasks": [
-                 {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                     "asterisk": facts, "cacheable": True}},
-                 {"name": "PJSIP", "ansible.builtin.include_role": {
-                     "name": "pbxsec.hardening.sip", "tasks_from": "pjsip.yml"}},
-             ]}]
-    (tmp_path / "play.yml").write_text(json.dumps(play))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-               PATH=_asterisk_cli(tmp_path) + os.pathsep + os.environ["PATH"])
-    command = [_PLAYBOOK, "-i", "localhost,", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable, str(tmp_path / "play.yml")]
-    if check:
-        command.append("--check")
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          check=False)
-    stdout = proc.stdout.decode("utf-8")
-    assert "{" in stdout, proc.stderr.decode("utf-8")
-    plays = json.loads(stdout[stdout.index("{"):])["plays"]
-    return [(task["task"]["name"].split(" : ", 1)[-1], task["hosts"]["localhost"])
-            for task in plays[0]["tasks"] if "localhost" in task["hosts"]]
+    bindir = _asterisk_cli(tmp_path)
+
+    def run(config_dir, check=False):
+        tasks = [
+            {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
+                "asterisk": facts, "cacheable": True}},
+            {"name": "PJSIP", "ansible.builtin.include_role": {
+                "name": "pbxsec.hardening.sip", "tasks_from": "pjsip.yml"}},
+        ]
+        play_vars = {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,
+                     "pbx_provider_networks": [PROVIDER], "pbx_trusted_networks": TRUSTED}
+        return run_play(tasks, play_vars, check=check, path=[bindir])
+
+    return run
 
 
 def _failed(results):
@@ -143,14 +126,14 @@ def _reloads(tmp_path):
     return log.read_text().splitlines() if log.exists() else []
 
 
-def test_pbx_pjs_002_pbx_pjs_004_wizards_fixed_in_their_own_options(tmp_path):
+def test_pbx_pjs_002_pbx_pjs_004_wizards_fixed_in_their_own_options(tmp_path, play):
     config_dir = _tree(tmp_path)
     assert _endpoints(config_dir) == {"200": (None, None), "carrier": (None, None),
                                       "kiosk": (None, None)}
-    predicted = _changed(_play(tmp_path, config_dir, check=True))
+    predicted = _changed(play(config_dir, check=True))
     assert (config_dir / "pjsip_wizard.conf").read_text() == WIZARD
 
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     assert _failed(results) == []
     assert _changed(results) == predicted == [
         "PBX-PJS-002 | PATCH | Identify wizard endpoints without inbound auth by IP address only",
@@ -161,7 +144,7 @@ def test_pbx_pjs_002_pbx_pjs_004_wizards_fixed_in_their_own_options(tmp_path):
                                       "kiosk": ("ip", None)}
     assert _reloads(tmp_path) == ["-rx module reload res_pjsip.so"]
 
-    again = _play(tmp_path, config_dir)
+    again = play(config_dir)
     assert _failed(again) == [] and _changed(again) == []
 
 
@@ -171,10 +154,10 @@ def test_pbx_pjs_002_pbx_pjs_004_wizards_fixed_in_their_own_options(tmp_path):
      "identify/match"),
 ], ids=["remote-host-outside", "identify-match-outside"])
 def test_pbx_pjs_002_wizard_without_auth_matched_from_outside_stops_the_role(
-        tmp_path, carrier, outside, source):
+        tmp_path, play, carrier, outside, source):
     wizard = WIZARD.replace("remote_hosts = 127.0.0.2\n", carrier)
     config_dir = _tree(tmp_path, wizard)
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     failed = _failed(results)
     assert [name for name, _result in failed] == [
         "PBX-PJS-002 | AUDIT | Wizards without inbound auth are matched from provider or trusted "
@@ -188,10 +171,10 @@ def test_pbx_pjs_002_wizard_without_auth_matched_from_outside_stops_the_role(
     assert _reloads(tmp_path) == []
 
 
-def test_pbx_pjs_002_wizard_defined_twice_stops_the_role(tmp_path):
+def test_pbx_pjs_002_wizard_defined_twice_stops_the_role(tmp_path, play):
     wizard = WIZARD + "\n[carrier]\ntype = wizard\nremote_hosts = 127.0.0.1\n"
     config_dir = _tree(tmp_path, wizard)
-    failed = _failed(_play(tmp_path, config_dir))
+    failed = _failed(play(config_dir))
     assert [name for name, _result in failed] == [
         "PBX-PJS-002 | AUDIT | Wizards to edit are the only wizard of their name (a later one "
         "replaces it)"]
@@ -203,8 +186,8 @@ def test_pbx_pjs_002_wizard_defined_twice_stops_the_role(tmp_path):
     assert (config_dir / "pjsip_wizard.conf").read_text() == wizard
 
 
-def test_wizard_file_left_alone_without_res_pjsip_config_wizard(tmp_path):
+def test_wizard_file_left_alone_without_res_pjsip_config_wizard(tmp_path, play):
     config_dir = _tree(tmp_path, module=False)
-    results = _play(tmp_path, config_dir)
+    results = play(config_dir)
     assert _failed(results) == [] and _changed(results) == []
     assert (config_dir / "pjsip_wizard.conf").read_text() == WIZARD
