@@ -16,8 +16,6 @@ the CLI commands it is sent: no Asterisk runs here (molecule/asterisk22 proves i
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import expand
