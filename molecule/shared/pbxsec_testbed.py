@@ -11,6 +11,8 @@ import base64
 import contextlib
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 import testinfra
@@ -22,6 +24,16 @@ REJECTED = {401, 403}
 
 def _inventory():
     return os.environ["MOLECULE_INVENTORY_FILE"]
+
+
+def playbook(name, *args):
+    """Run playbook ``name`` (a file, or a collection playbook such as pbxsec.hardening.harden)
+    on the scenario's inventory: ``(return code, output)``."""
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+               "-i", _inventory(), name] + list(args)
+    proc = subprocess.run(command, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), check=False,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
 def first_host(group):

@@ -190,15 +190,32 @@ def unseen(mappings, what):
 def merged(outcome, failing=(), unclear=()):
     """``outcome`` of the files with the findings on objects from backends added: ``failing``
     ones fail it (latent ones do not), ``unclear`` ones make a pass ``manual``.  An ``error``
-    or ``not_applicable`` outcome (nothing of it runs, or nothing could be read) is kept."""
+    or ``not_applicable`` outcome (nothing of it runs, or nothing could be read) is kept.  The
+    added findings are marked ``backend`` (``fail`` or ``unclear``) until the result is written,
+    for :func:`backends_alone`."""
     if outcome.status in ("error", "not_applicable") or not (failing or unclear):
         return outcome
-    findings = outcome.findings + list(failing) + list(unclear)
+    failing = [dict(item, backend="fail") for item in failing]
+    unclear = [dict(item, backend="unclear") for item in unclear]
+    findings = outcome.findings + failing + unclear
     if outcome.status == "fail" or any(is_open(item) for item in failing):
         return Outcome("fail", findings)
     if outcome.status == "manual" or unclear:
         return Outcome("manual", findings)
     return Outcome(outcome.status, findings)
+
+
+def backends_alone(outcome):
+    """``outcome`` judged on the objects of backends alone (those no configuration file shows,
+    which only the backend's owner can change): ``fail`` with an open failing one, ``manual``
+    with an unclear one, else ``pass``.  An ``error`` or ``not_applicable`` outcome is kept."""
+    if outcome.status in ("error", "not_applicable"):
+        return outcome
+    found = [item for item in outcome.findings if item.get("backend")]
+    if any(item["backend"] == "fail" and is_open(item) for item in found):
+        return Outcome("fail", found)
+    return Outcome("manual" if any(item["backend"] == "unclear" for item in found) else "pass",
+                   found)
 
 
 def with_unseen(outcomes, controls, findings):

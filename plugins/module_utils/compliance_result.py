@@ -38,8 +38,8 @@ def is_open(item):
 
 
 def _published(item):
-    """A finding as the module result has it: without the ``latent`` mark."""
-    return dict((key, value) for key, value in item.items() if key != "latent")
+    """A finding as the module result has it: without the ``latent`` and ``backend`` marks."""
+    return dict((key, value) for key, value in item.items() if key not in ("latent", "backend"))
 
 
 class Outcome:

@@ -91,6 +91,17 @@ options:
       - Unknown keys fail the task.
     type: dict
     default: {}
+  objects:
+    description:
+      - V(all) judges every object Asterisk runs.
+      - V(backends) judges only the objects Asterisk takes from databases and other backends that
+        no configuration file shows (sorcery.conf and extconfig.conf mappings). A control fails
+        for a failing one, is C(manual) for one this audit cannot see, and passes otherwise. The
+        roles use it after their file changes, to fail on what only the backend's owner can
+        change.
+    type: str
+    choices: [all, backends]
+    default: all
   controls:
     description: Judge only these controls; the others are reported C(not_applicable).
     type: list
@@ -175,6 +186,13 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: pbx_audit.compliant
     fail_msg: "{{ pbx_audit.controls | selectattr('status', 'in', ['fail', 'error']) | map(attribute='id') | list }}"
+
+- name: Judge only the PJSIP objects and auths the running Asterisk takes from a database
+  pbxsec.hardening.pbx_compliance:
+    objects: backends
+    controls: [PBX-PJS-001, PBX-PJS-002, PBX-SEC-002]
+    provider_networks: [27.111.14.0/24]
+    pressure: false
 
 - name: Judge a configuration backup of an Asterisk 22 (no running Asterisk, no firewall)
   pbxsec.hardening.pbx_compliance:
@@ -363,6 +381,7 @@ def main():
             management_networks=dict(type="list", elements="str", default=[]),
             sip_trunks=dict(type="list", elements="str", default=[]),
             policy=dict(type="dict", default={}),
+            objects=dict(type="str", choices=["all", "backends"], default="all"),
             controls=dict(type="list", elements="str", default=[]),
             skip=dict(type="list", elements="str", default=[]),
             waivers=dict(type="dict", default={}),

@@ -121,12 +121,12 @@ class CapturedAsterisk:
 
 @pytest.fixture
 def realtime_host(astconf_tree, tmp_path):
-    """``realtime_host(live=False, changes=None)`` -> ``(Host, Options, CapturedAsterisk or
-    None)`` of the realtime site's tree (``changes`` replaces files; a file given as None is
-    left out)."""
+    """``realtime_host(live=False, changes=None, objects="all")`` -> ``(Host, Options,
+    CapturedAsterisk or None)`` of the realtime site's tree (``changes`` replaces files; a file
+    given as None is left out)."""
     servers = []
 
-    def build(live=False, changes=None):
+    def build(live=False, changes=None, objects="all"):
         moddir, rundir = tmp_path / "modules", tmp_path / "run"
         moddir.mkdir(exist_ok=True)
         rundir.mkdir(exist_ok=True)
@@ -144,7 +144,8 @@ def realtime_host(astconf_tree, tmp_path):
             servers.append(server)
         args = dict(config_dir=str(tmp_path / "etc"), live=live, keys_dir=str(tmp_path / "keys"),
                     fail2ban_dir=str(tmp_path / "fail2ban"),
-                    provider_networks=["198.51.100.0/24"], trusted_networks=["127.0.0.1/32"])
+                    provider_networks=["198.51.100.0/24"], trusted_networks=["127.0.0.1/32"],
+                    objects=objects)
         with patch_module_args(args):
             module = AnsibleModule(argument_spec=SPEC, supports_check_mode=True)
         return Host(module, module.params["config_dir"], live), Options(module.params), server
@@ -156,11 +157,11 @@ def realtime_host(astconf_tree, tmp_path):
 
 @pytest.fixture
 def realtime(realtime_host):
-    """``realtime(live=False, changes=None)`` -> ``(result, asked CLI commands)``: the audit of
-    the realtime site's tree."""
+    """``realtime(live=False, changes=None, objects="all")`` -> ``(result, asked CLI commands)``:
+    the audit of the realtime site's tree."""
 
-    def run(live=False, changes=None):
-        host, options, server = realtime_host(live, changes)
+    def run(live=False, changes=None, objects="all"):
+        host, options, server = realtime_host(live, changes, objects)
         result = audit(host, options)
         json.dumps(result)
         return result, (server.asked if server else [])
@@ -328,6 +329,43 @@ def test_pbx_pjs_001_anonymous_identifier_noloaded_still_reached_by_name(realtim
     result, _asked = realtime(changes={"modules.conf": noload, "pjsip_realtime.conf": by_ip,
                                        "sorcery_realtime.conf": ""})
     assert by_id(result)["PBX-PJS-001"]["status"] == "pass"
+
+
+# --- objects=backends: what only the database's owner can change (the roles' last check) --------
+
+FILE_ANONYMOUS = {"pjsip_realtime.conf": "[anonymous]\ntype=endpoint\ncontext=public\n"}
+
+
+def test_backends_alone_judges_the_database_objects_live(realtime):
+    result, _asked = realtime(live=True, changes=FILE_ANONYMOUS, objects="backends")
+    entries = by_id(result)
+    assert statuses(result, PJS + ["PBX-SEC-002"]) == ["fail", "fail", "pass", "fail", "fail"]
+    # The database's anonymous endpoint, not the one of the files (which a role can remove).
+    assert [(f["object"], f["file"].endswith("sorcery_realtime.conf"))
+            for f in entries["PBX-PJS-001"]["findings"]] == [("anonymous", True)]
+    assert WEAK_PASSWORD not in json.dumps(result)
+
+
+def test_all_objects_judges_the_files_and_the_database(realtime):
+    result, _asked = realtime(live=True, changes=FILE_ANONYMOUS)
+    assert [f["file"].rsplit("/", 1)[1] for f in by_id(result)["PBX-PJS-001"]["findings"]] == \
+        ["pjsip_realtime.conf", "sorcery_realtime.conf"]
+
+
+def test_backends_alone_passes_what_the_files_fail(realtime):
+    no_backend = dict(FILE_ANONYMOUS, **{"sorcery.conf": "[test_sorcery_section]\ntest=memory\n"})
+    result, _asked = realtime(changes=no_backend)
+    assert statuses(result, ["PBX-PJS-001"]) == ["fail"]
+    result, _asked = realtime(live=True, changes=no_backend, objects="backends")
+    assert statuses(result, PJS + ["PBX-SEC-002"]) == ["pass"] * 5
+    assert by_id(result)["PBX-PJS-001"]["findings"] == []
+
+
+def test_backends_alone_unseen_objects_are_manual(realtime):
+    result, _asked = realtime(live=False, changes=FILE_ANONYMOUS, objects="backends")
+    assert statuses(result, PJS + ["PBX-SEC-002"]) == ["manual"] * 5
+    assert all(item["file"].endswith("sorcery_realtime.conf")
+               for control in PJS for item in by_id(result)[control]["findings"])
 
 
 def test_live_audit_asks_each_backend_object_once(realtime):
