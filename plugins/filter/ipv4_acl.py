@@ -10,33 +10,27 @@ Python's ipaddress on the controller: no netaddr, no extra collection.
 
 from __future__ import annotations
 
-import ipaddress
-
 from ansible.errors import AnsibleFilterError
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import is_localhost
-
-
-def _network(text):
-    """An IPv4Network from ``a.b.c.d``, ``a.b.c.d/len`` or ``a.b.c.d/mask`` (strict: no host
-    bits), or raise ValueError."""
-    text = str(text).strip()
-    if not text or ":" in text:
-        raise ValueError("not an IPv4 address or network")
-    return ipaddress.IPv4Network(text, strict=True)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    host_part,
+    is_localhost,
+    network,
+    operator_network,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    networks as compliance_networks,
+)
 
 
 def cidr_problems(networks):
-    """Entries of ``networks`` that are not IPv4 networks, as ``'entry: reason'`` strings."""
+    """Entries of ``networks`` that are not IPv4 networks as an operator gives them
+    (``compliance_acl.operator_network``), as ``'entry: reason'`` strings."""
     if isinstance(networks, (str, bytes)) or not hasattr(networks, "__iter__"):
         return ["%r: must be a list of networks such as 198.51.100.0/24" % (networks,)]
     problems = []
     for entry in networks:
-        if not isinstance(entry, str) or "/" not in entry:
-            problems.append("%r: not written as address/prefix (198.51.100.0/24, 198.51.100.7/32)"
-                            % (entry,))
-            continue
         try:
-            _network(entry)
+            operator_network(entry)
         except ValueError as exc:
             problems.append("%r: %s" % (entry, exc))
     return problems
@@ -45,7 +39,7 @@ def cidr_problems(networks):
 def netmask_acl(network):
     """``198.51.100.0/24`` -> ``198.51.100.0/255.255.255.0`` (chan_sip ``permit=`` form)."""
     try:
-        net = _network(network)
+        net = operator_network(network)
     except ValueError as exc:
         raise AnsibleFilterError("netmask_acl: %r: %s" % (network, exc))
     return "%s/%s" % (net.network_address, net.netmask)
@@ -71,25 +65,16 @@ def acl_outside(match, networks, localhost=False):
     Host names, IPv6 and anything unparsable count as outside: they cannot be shown to be
     within a provider network.
     """
-    nets = []
-    for network in networks or []:
-        try:
-            nets.append(_network(network))
-        except ValueError as exc:
-            raise AnsibleFilterError("acl_outside: %r: %s" % (network, exc))
+    try:
+        nets = compliance_networks(networks or [])
+    except ValueError as exc:
+        raise AnsibleFilterError("acl_outside: %s" % exc)
     outside = []
     for entry in _match_entries(match):
         if localhost and is_localhost(entry):
             continue
-        address = entry
-        if address.count(":") == 1:          # a.b.c.d:port
-            address = address.split(":", 1)[0]
-        try:
-            net = ipaddress.IPv4Network(address, strict=False)
-        except ValueError:
-            outside.append(entry)
-            continue
-        if not any(net.subnet_of(allowed) for allowed in nets):
+        net = network(host_part(entry))      # as Asterisk reads it: a.b.c.d[:port][/mask]
+        if net is None or not any(net.subnet_of(allowed) for allowed in nets):
             outside.append(entry)
     return outside
 

@@ -14,6 +14,7 @@ import ipaddress
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.pbxsec.hardening.plugins.filter.ipv4_acl import cidr_problems
 
 _PATH = re.compile(r"/[A-Za-z0-9._+@/-]*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9._+@-]+")
@@ -65,22 +66,10 @@ def _nft_rate(value):
     return "must be a rate such as 50/second (a count from 1, then second, minute, hour, day or week)"
 
 
-def _ipv4_network_problem(entry):
-    if not isinstance(entry, str) or "/" not in entry:
-        return "not written as address/prefix (198.51.100.0/24, 198.51.100.7/32)"
-    try:
-        ipaddress.IPv4Network(entry, strict=True)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
 def _ipv4_networks(value):
     if not isinstance(value, list):
         return "must be a list of networks such as 198.51.100.0/24"
-    problems = ["%r: %s" % (entry, _ipv4_network_problem(entry))
-                for entry in value if _ipv4_network_problem(entry)]
-    return "; ".join(problems) or None
+    return "; ".join(cidr_problems(value)) or None
 
 
 def _optional_ipv4_address(value):

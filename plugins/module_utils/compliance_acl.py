@@ -62,14 +62,29 @@ def is_localhost(text):
     return net.subnet_of(LOOPBACK) if net.version == 4 else net.subnet_of(IPV6_LOOPBACK)
 
 
+def operator_network(text):
+    """An IPv4 network as an operator gives one (a role variable, a module option):
+    ``address/prefix`` or ``address/netmask`` without host bits (``198.51.100.0/24``,
+    ``198.51.100.7/32``).  Stricter than :func:`network`, which reads Asterisk's configuration
+    as Asterisk does: a typo in an operator's network must not silently widen it.
+
+    :raises ValueError: saying what is wrong."""
+    if not isinstance(text, str) or "/" not in text:
+        raise ValueError("not written as address/prefix (198.51.100.0/24, 198.51.100.7/32)")
+    try:
+        return ipaddress.IPv4Network(text, strict=True)
+    except ValueError as exc:
+        raise ValueError(str(exc))
+
+
 def networks(texts):
-    """The IPv4 networks of a list of strings; raises ValueError naming the first bad one."""
+    """The :func:`operator_network` of each string; raises ValueError naming the first bad one."""
     out = []
     for text in texts:
-        net = network(text)
-        if net is None:
-            raise ValueError("not an IPv4 network: %r" % (text,))
-        out.append(net)
+        try:
+            out.append(operator_network(text))
+        except ValueError as exc:
+            raise ValueError("%r: %s" % (text, exc))
     return out
 
 

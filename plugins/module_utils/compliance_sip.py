@@ -42,15 +42,20 @@ def peers(cfg):
             and str(c.get("type") or "").lower() in ("peer", "user", "friend")]
 
 
-def insecure_options(category):
-    """The words of a peer's ``insecure=`` (``port``, ``invite``, ``very``), lower case."""
-    value = category.get("insecure")
+def insecure_words(value):
+    """The words of an ``insecure=`` value (``port``, ``invite``, ``very``), lower case; none
+    for an absent value, ``no`` or ``very-no``.  ``very`` means ``port`` and ``invite``."""
     if value is None or str(value).lower() in ("no", "very-no"):
         return set()
     words = set(w.strip().lower() for w in str(value).split(","))
     if "very" in words:
         words |= {"port", "invite"}
     return words
+
+
+def insecure_options(category):
+    """The words of a peer's ``insecure=`` (:func:`insecure_words`)."""
+    return insecure_words(category.get("insecure"))
 
 
 def trunk_peers(cfg, named_trunks):

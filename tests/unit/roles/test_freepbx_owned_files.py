@@ -67,6 +67,7 @@ def _tree(tmp_path, sip_additional, iax_additional=""):
     files = dict(GENERATED, **{"sip_additional.conf": sip_additional,
                                "iax_additional.conf": iax_additional})
     files.update((name, "") for name in CUSTOM)
+    files["modules.conf"] = "[modules]\nautoload=yes\n"     # Asterisk does not start without it
     for name, text in files.items():
         (config_dir / name).write_text(text)
     return config_dir
@@ -85,12 +86,13 @@ def play(tmp_path, run_play):
     fwconsole.parent.mkdir()
     os.symlink(shutil.which("true"), str(fwconsole))
     facts = {"running": True, "chan_sip": {"installed": True}, "iax2": {"installed": True},
+             "pjsip": {"installed": False},
              "freepbx": {"detected": True, "evidence": [str(fwconsole)], "ami_user": "admin"}}
 
     def run(config_dir, check=False):
         tasks = [
             {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
-                "asterisk": facts, "cacheable": True}},
+                "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
             {"name": "FreePBX layout", "pbxsec.hardening.freepbx_layout": {
                 "config_dir": str(config_dir), "roots": ["sip.conf", "iax.conf"]},
              "register": "pbx_discovered_freepbx_sip"},

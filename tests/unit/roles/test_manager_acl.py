@@ -74,7 +74,7 @@ def play(tmp_path, run_play):
     def run(config_dir, check=False):
         tasks = [
             {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                "asterisk": facts, "cacheable": True}},
+                "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
             {"name": "manager.conf", "ansible.builtin.stat": {
                 "path": str(config_dir / "manager.conf")},
              "register": "pbx_discovered_manager_conf"},
@@ -193,7 +193,7 @@ def test_pbx_ami_002_freepbx_users_are_closed_in_manager_custom_conf(tmp_path, r
                                           "ami_user": "admin"}}
     tasks = [
         {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
-            "asterisk": facts, "cacheable": True}},
+            "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
         {"name": "FreePBX layout", "pbxsec.hardening.freepbx_layout": {
             "config_dir": str(config_dir), "roots": ["manager.conf"]},
          "register": "pbx_discovered_freepbx_manager"},

@@ -88,7 +88,7 @@ def play(tmp_path, run_play):
     def run(config_dir, check=False):
         tasks = [
             {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                "asterisk": facts, "cacheable": True}},
+                "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
             {"name": "PJSIP", "ansible.builtin.include_role": {
                 "name": "pbxsec.hardening.sip", "tasks_from": "pjsip.yml"}},
         ]

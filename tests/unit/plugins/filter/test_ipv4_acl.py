@@ -15,6 +15,8 @@ from ansible_collections.pbxsec.hardening.plugins.filter.ipv4_acl import (
     cidr_problems,
     netmask_acl,
 )
+from ansible_collections.pbxsec.hardening.plugins.filter.role_inputs import input_problems
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import networks
 
 
 def test_cidr_problems_accepts_networks_and_hosts():
@@ -60,3 +62,18 @@ def test_acl_outside_localhost_counts_every_loopback_form_as_within(permit):
 def test_acl_outside_localhost_keeps_what_reaches_other_hosts():
     values = ["127.0.0.1/7", "!127.0.0.1", "localhost", "::", "192.0.2.0/24", "198.51.100.9"]
     assert acl_outside(values, ["198.51.100.0/24"], localhost=True) == values[:5]
+
+
+@pytest.mark.parametrize("value", ["27.111.14.0/24", "27.111.14.66/32", "10.0.0.0/255.0.0.0",
+                                   "27.111.14.66/24", "27.111.14.0", "27.111.14.0/24\n",
+                                   " 27.111.14.0/24", "2001:db8::/32", "27.111.14.0/33", 24])
+def test_roles_and_audit_module_accept_the_same_operator_networks(value):
+    """One validator: a network the roles' preflight refuses, pbx_compliance refuses too."""
+    refused_by_roles = bool(cidr_problems([value]))
+    assert bool(input_problems({"pbx_x": "ipv4_networks"}, [[value]])) is refused_by_roles
+    try:
+        networks([value])
+        refused_by_module = False
+    except ValueError:
+        refused_by_module = True
+    assert refused_by_module is refused_by_roles
