@@ -37,8 +37,9 @@ bench: venv collection images ## Benchmarks: audit vs ping, harden (check, real,
 	python tests/bench/bench_engine.py
 	python tests/bench/bench_hostile.py
 
-docs: venv ## Write each role README's options section from its meta/argument_specs.yml
+docs: venv ## Write the role READMEs' options sections, docs/controls.md and the README's control table
 	python tests/docs/role_docs.py
+	python tests/docs/control_docs.py
 
 unit: venv collection ## Engine and module tests (pytest, hypothesis)
 	python -m pytest -n 2 tests/unit
