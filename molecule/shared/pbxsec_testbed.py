@@ -36,6 +36,21 @@ def playbook(name, *args):
     return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
+def run_json(command):
+    """Run an ``ansible``/``ansible-playbook`` ``command`` with the JSON callback:
+    ``(return code, parsed output or {}, output text)``."""
+    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_NOCOLOR="1")
+    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          check=False)
+    out = proc.stdout.decode("utf-8", "replace")
+    try:
+        parsed = json.loads(out[out.index("{"):])
+    except ValueError:
+        parsed = {}
+    return proc.returncode, parsed, out
+
+
 def first_host(group):
     """The testinfra host of the first container of an inventory group."""
     names = AnsibleRunner(_inventory()).get_hosts(group)

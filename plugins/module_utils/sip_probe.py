@@ -509,24 +509,34 @@ def _codes(observation):
 
 
 def _options_finding(where, source, obs, source_inside):
+    """From inside the provider and trusted networks PBX-PRB-001 is not judged: whatever a port
+    and transport got there (an answer, silence, nothing listening) is noted, never counted, so
+    that a closed TCP port next to an answering UDP port does not make it ``pass``."""
+    if source_inside:
+        said = "answered %s, as expected from there" % _codes(obs) \
+            if obs.state == "answered" else _unanswered(obs, "OPTIONS")[1]
+        return None, finding(None, None, where, "from %s (provider or trusted network): %s"
+                             % (source, said))
     if obs.state == "answered":
-        if source_inside:
-            return None, finding(None, None, where, "from %s (provider or trusted network): "
-                                 "answered %s, as expected from there" % (source, _codes(obs)))
         return "fail", finding(None, None, where, "from %s: OPTIONS answered %s: the PBX shows "
                                "itself to scanners outside the provider and trusted networks"
                                % (source, _codes(obs)))
     return _quiet(where, source, obs, "OPTIONS")
 
 
-def _quiet(where, source, obs, what):
-    """``(status, finding)`` of a test that got no answer."""
+def _unanswered(obs, what):
+    """``(status, text)`` of a test that got no answer: ``error`` when it was not sent."""
     if obs.state == "not_run":
-        return "error", finding(None, None, where, "from %s: %s not sent: %s"
-                                % (source, what, obs.reason))
+        return "error", "%s not sent: %s" % (what, obs.reason)
     why = "nothing listens (%s)" % obs.reason if obs.state == "closed" else \
         "no answer (filtered, or nothing listens%s)" % (": %s" % obs.reason if obs.reason else "")
-    return "pass", finding(None, None, where, "from %s: %s: %s" % (source, what, why))
+    return "pass", "%s: %s" % (what, why)
+
+
+def _quiet(where, source, obs, what):
+    """``(status, finding)`` of a test that got no answer."""
+    status, said = _unanswered(obs, what)
+    return status, finding(None, None, where, "from %s: %s" % (source, said))
 
 
 def _invite_finding(where, source, obs):

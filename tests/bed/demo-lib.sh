@@ -99,9 +99,15 @@ internet() {
     echo "$overall" >"$workdir/$phase.$host.internet"
 }
 
+# in_set HOST SET ADDRESS: is ADDRESS in the pbxsec table's SET on HOST? grep reads the whole
+# listing (no -q): under pipefail, a grep that quits at the first match can make `docker exec`
+# fail on its next write, and the pipeline with it, however the set looks.
+in_set() {
+    docker exec "$1" nft list set inet pbxsec "$2" 2>/dev/null | grep -F "$3" >/dev/null
+}
+
 banned() {   # banned HOST NETWORK: is that network's attacker in the pbxsec table's banned4 set?
-    docker exec "$1" nft list set inet pbxsec banned4 2>/dev/null |
-        grep -qF "${net_prefix[$2]}.10"
+    in_set "$1" banned4 "${net_prefix[$2]}.10"
 }
 
 # failed_register HOST NETWORK: one REGISTER with a wrong secret from that network's attacker;
@@ -165,22 +171,39 @@ attack() {
     done
 }
 
-# audit NAME: playbooks/audit.yml into reports/demo-NAME (a non-compliant fleet is the expected
-# answer before hardening, not an error of the demo); prints the counts per host and writes them
-# for the summary. Returns 1 when NAME is "after" and a control is neither pass, waived nor n/a.
+# The outside-in probe of every audit (PBX-PRB-001..003): from the Internet's attacker
+# (pbxsec-demo-internet, in the demo inventory), to each PBX's address on the Internet network,
+# where that attacker reaches it (pbx_probe_address; the probe goes to no other address).
+probe_vars() {
+    local host addresses=""
+    for host in "${hosts[@]}"; do
+        addresses+="${addresses:+, }\"$host\": \"$(address "$host" internet)\""
+    done
+    printf '{"pbx_probe": true, "pbx_probe_host": "pbxsec-demo-internet", %s, %s}' \
+        "\"pbxsec_demo_probe_addresses\": {$addresses}" \
+        '"pbx_probe_address": "{{ pbxsec_demo_probe_addresses[inventory_hostname] }}"'
+}
+
+# audit NAME: playbooks/audit.yml with the probe from the Internet into reports/demo-NAME (a
+# non-compliant fleet is the expected answer before hardening, not an error of the demo); prints
+# the counts and the probe's verdicts per host and writes them for the summary. Returns 1 when
+# NAME is "after" and a control is neither pass, waived nor n/a, or the probe did not run.
 audit() {
     local dir="$PWD/reports/demo-$1" baseline=()
     [ "$1" = after ] && baseline=(-e "pbx_audit_baseline=$PWD/reports/demo-before/fleet.json")
     rm -rf "$dir"
     mkdir -p "$dir"
     ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit "${baseline[@]}" \
-        -e "pbx_report_dir=$dir" -e pbx_audit_fail=false >"$workdir/audit-$1.log" 2>&1 ||
-        { cat "$workdir/audit-$1.log"; return 1; }
+        -e "$(probe_vars)" -e "pbx_report_dir=$dir" -e pbx_audit_fail=false \
+        >"$workdir/audit-$1.log" 2>&1 || { cat "$workdir/audit-$1.log"; return 1; }
     mv "$workdir/audit-$1.log" "$dir/ansible.log"
     python3 - "$dir/fleet.json" "$workdir" "$1" <<'PY'
 import json, sys
 fleet, workdir, name = json.load(open(sys.argv[1], encoding="utf-8")), sys.argv[2], sys.argv[3]
 bad = 0
+PROBE = ("PBX-PRB-001", "PBX-PRB-002", "PBX-PRB-003")
+SHORT = {"not_applicable": "n/a"}
+QUIET = ("OPTIONS: ", "anonymous INVITE: ", "REGISTER: ")     # a port that gave no answer
 for host in fleet["hosts"]:
     s = host["summary"]
     counts = "%d pass, %d fail, %d manual, %d error, %d waived" % (
@@ -193,6 +216,22 @@ for host in fleet["hosts"]:
         p.get("failed_auth", "?"), p.get("unknown_user", "?"), p.get("bans", "?")) \
         if p.get("status") == "counted" else "unknown"
     open("%s/%s.%s.pressure" % (workdir, name, host["name"]), "w", encoding="utf-8").write(pressure)
+    # The probe's verdicts, PBX-PRB-001 002 003; "not run" when the audit judged them itself.
+    by_id = dict((control["id"], control) for control in host["controls"])
+    probed = [by_id.get(control) for control in PROBE]
+    if all(probed) and not any(item["message"].startswith("probe not run")
+                               for control in probed for item in control["findings"]):
+        probe = " ".join(SHORT.get(control["status"], control["status"]) for control in probed)
+    else:
+        probe, bad = "not run", bad + 1
+    print("  %-18s probe from the Internet (PRB-001 002 003): %s" % ("", probe))
+    for control in probed:
+        if control and control["status"] in ("fail", "error"):
+            for item in control["findings"]:
+                if not item["message"].split(": ", 1)[-1].startswith(QUIET):
+                    print("    %s %s %s: %s" % (control["id"], control["status"], item["object"],
+                                                item["message"]))
+    open("%s/%s.%s.probe" % (workdir, name, host["name"]), "w", encoding="utf-8").write(probe)
     for control in host["controls"]:
         if control["status"] not in ("pass", "waived", "not_applicable"):
             bad += 1
@@ -208,15 +247,16 @@ PY
 }
 
 # drift HOST: a regression on HOST (guests allowed again in sip.conf, chan_sip reloaded), audited
-# against the after-hardening report with pbx_audit_fail=regressions: the run must fail on it,
-# and fleet.json and junit.xml must name it. Writes "PBX-SIP-001 pass -> fail" (or what it saw).
+# (with the probe, as the other audits) against the after-hardening report with
+# pbx_audit_fail=regressions: the run must fail on it, and fleet.json and junit.xml must name it.
+# Writes "PBX-SIP-001 pass -> fail" (or what it saw).
 drift() {
     local host=$1 dir="$PWD/reports/demo-drift" rc=0
     docker exec "$host" sh -c "sed -i 's/^allowguest *= *no/allowguest=yes/' /etc/asterisk/sip.conf &&
         asterisk -rx 'sip reload' >/dev/null"
     rm -rf "$dir"
     mkdir -p "$dir"
-    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit \
+    ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.audit -e "$(probe_vars)" \
         -e "pbx_audit_baseline=$PWD/reports/demo-after/fleet.json" -e "pbx_report_dir=$dir" \
         -e pbx_audit_fail=regressions >"$dir/ansible.log" 2>&1 || rc=$?
     python3 - "$dir" "$host" "$rc" "$workdir" <<'PY'
@@ -254,10 +294,10 @@ shared_bans() {
     for host in "${hosts[@]}"; do
         [ "$host" = "$source" ] && continue
         result="not shared"   # "shared from SOURCE" when the scanner is in shared4
-        if docker exec "$host" nft list set inet pbxsec shared4 2>/dev/null | grep -qF "$scanner"; then
+        if in_set "$host" shared4 "$scanner"; then
             result="shared from ${source#pbxsec-demo-}"
         fi
-        if docker exec "$host" nft list set inet pbxsec shared4 2>/dev/null | grep -qF "$provider"; then
+        if in_set "$host" shared4 "$provider"; then
             result="$result, PROVIDER SHARED"
             status=1
         fi
@@ -268,7 +308,7 @@ shared_bans() {
     echo "banned here, shared" >"$workdir/after.$source.shared"
     ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.share_bans >"$log.again" 2>&1 ||
         { cat "$log.again"; return 1; }
-    if sed -n '/^PLAY RECAP/,$p' "$log.again" | grep -q 'changed=[1-9]'; then
+    if sed -n '/^PLAY RECAP/,$p' "$log.again" | grep 'changed=[1-9]' >/dev/null; then
         echo "    second run changed something"; status=1
     else
         echo "    second run: nothing changed"

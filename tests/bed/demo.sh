@@ -2,15 +2,17 @@
 # `make demo`: a small containerised fleet, audited and attacked before and after hardening.
 #   1. start stock Asterisk 16, the typical-site Asterisk 22 and the FreePBX-layout host on three
 #      test networks (provider, Internet, office LAN), with one attacker on each
-#   2. audit the fleet (playbooks/audit.yml): reports in reports/demo-before/
+#   2. audit the fleet (playbooks/audit.yml) with the outside-in probe from the Internet's
+#      attacker (PBX-PRB-001..003: OPTIONS answered, anonymous INVITE into the dialplan, REGISTER
+#      enumeration): reports in reports/demo-before/
 #   3. attack: an anonymous INVITE to an international number from the provider network (it gets
 #      into the dialplan), SIP OPTIONS from the Internet (answered), wrong REGISTERs from the
 #      Internet (all answered, nobody bans)
 #   4. run playbooks/harden.yml against the fleet, firewall and fail2ban included
 #   5. attack again: the INVITE is refused (401/403), the Internet gets no reply, and a
 #      brute-forcer on the office LAN (trusted for SIP) is banned after maxretry wrong REGISTERs
-#   6. audit again: reports in reports/demo-after/ (drift against demo-before, attack pressure);
-#      every control must pass or be waived
+#   6. audit again, probe included: reports in reports/demo-after/ (drift against demo-before,
+#      attack pressure); every control, the probe's too, must pass, be waived or not apply
 #   7. share bans: a scanner banned on the Asterisk 16 host is loaded into every other PBX's
 #      shared4 set (pbxsec.hardening.share_bans); the provider's address never is
 #   8. drift: guests allowed again on the Asterisk 16 host; the audit with
@@ -45,7 +47,7 @@ if docker exec pbxsec-demo-fpbx test -e /var/www/html/admin/modules/firewall/mod
 fi
 cp tests/bed/demo/inventory.yml "$workdir/inventory.yml"
 
-say "Audit before hardening: ansible-playbook pbxsec.hardening.audit"
+say "Audit before hardening: ansible-playbook pbxsec.hardening.audit, probed from the Internet (pbx_probe_host=pbxsec-demo-internet)"
 audit before
 printf '  report: %s/reports/demo-before/report.html\n' "$PWD"
 
@@ -63,7 +65,7 @@ ansible-playbook -i "$workdir/inventory.yml" pbxsec.hardening.harden 2>&1 |
 say "Attacks after hardening"
 attack after lan
 
-say "Audit after hardening"
+say "Audit after hardening, probed from the Internet again"
 audit_rc=0
 audit after || audit_rc=$?
 
@@ -77,16 +79,21 @@ drift pbxsec-demo-a16 || drift_rc=$?
 
 say "Summary"
 status=$((harden_rc || audit_rc || bans_rc || drift_rc))
-row='  %-17s| %-28s| %-28s| %-18s| %-18s| %s\n'
+row='  %-17s| %-26s| %-26s| %-33s| %-18s| %-18s| %s\n'
 # shellcheck disable=SC2059  # the format is $row
-printf "$row" HOST "AUDIT before" "AUDIT after" "INVITE (provider)" "SIP from Internet" "BRUTE FORCE"
+printf "$row" HOST "AUDIT before" "AUDIT after" "PROBE PRB-001 002 003 (Internet)" \
+    "INVITE (provider)" "SIP from Internet" "BRUTE FORCE"
 r() { cat "$workdir/$1.$host.$2" 2>/dev/null || echo "?"; }   # r PHASE WHAT, of $host
 for host in "${hosts[@]}"; do
     # shellcheck disable=SC2059
     printf "$row" "$host" "$(r before audit)" "$(r after audit)" \
+        "$(r before probe) -> $(r after probe)" \
         "$(r before invite) -> $(r after invite)" "$(r before internet) -> $(r after internet)" \
         "$(r before brute) -> $(r after brute)"
-    [ "$(r before invite)" = "got in" ] && [ "$(r after invite)" = refused ] &&
+    # The probe: a stock PBX answers the Internet's OPTIONS and lets its INVITE in (PRB-001, 002
+    # fail); hardened, every PRB control passes or does not apply (n/a).
+    [[ "$(r before probe)" = "fail fail "* ]] && [[ "$(r after probe)" =~ ^((pass|n/a)( |$)){3}$ ]] &&
+        [ "$(r before invite)" = "got in" ] && [ "$(r after invite)" = refused ] &&
         [ "$(r before internet)" = answer ] && [ "$(r after internet)" = silence ] &&
         [[ "$(r before brute)" = *"not banned"* ]] && [[ "$(r after brute)" = *"banned after"* ]] ||
         status=1

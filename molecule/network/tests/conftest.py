@@ -9,10 +9,10 @@ address on that attacker's own Docker network: test traffic never leaves the tes
 
 import json
 import os
-import subprocess
 
 import pytest
 import testinfra
+from pbxsec_testbed import run_json
 
 SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROBE = "/opt/pbxsec-net/net_probe.py"
@@ -20,8 +20,8 @@ REGISTER = "/opt/pbxsec-tools/sip_register.py"
 
 # Address of each PBX container on each network (molecule.yml), and of the attacker there.
 NETWORKS = {"provider": "198.51.100", "internet": "198.18.0", "lan": "198.18.1"}
-PBX_HOSTS = {"pbx16": 16, "pbx22": 22, "fresh": 40, "control": 30, "drop": 50, "fpbx": 60,
-             "remote": 80}
+PBX_HOSTS = {"pbx16": 16, "pbx22": 22, "fresh": 40, "control": 30, "control22": 32, "drop": 50,
+             "fpbx": 60, "remote": 80}
 HARDENED = ["pbx16", "pbx22"]
 
 
@@ -96,18 +96,9 @@ def banned(host):
 def playbook(*args, target="fresh"):
     """Run the scenario's converge playbook on the ``target`` group's container (default: the
     fresh one); (rc, json result, stdout)."""
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_NOCOLOR="1")
-    command = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
-               os.path.join(SCENARIO, "converge.yml"), "-e", "pbxsec_mn_target=" + target]
-    proc = subprocess.run(command + list(args), env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, check=False)
-    stdout = proc.stdout.decode("utf-8", "replace")
-    try:
-        result = json.loads(stdout[stdout.index("{"):])
-    except ValueError:
-        result = {}
-    return proc.returncode, result, stdout
+    return run_json(["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
+                     os.path.join(SCENARIO, "converge.yml"), "-e",
+                     "pbxsec_mn_target=" + target] + list(args))
 
 
 def assert_stopped(run, message, before, after):

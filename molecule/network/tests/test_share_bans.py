@@ -5,14 +5,13 @@ answer from `remote` (SIP open to all, the LAN not trusted there) after the run;
 address banned by hand on pbx16 is never shared; pbx22, which trusts the LAN, does not get the
 LAN address; a second run changes nothing; entries expire."""
 
-import json
 import os
-import subprocess
 import time
 
 import pytest
 
 from conftest import attacker_address, banned, counter, nft_json
+from pbxsec_testbed import run_json
 
 FLEET = ["pbx16", "pbx22", "drop", "remote"]
 MAXRETRY = 5
@@ -33,24 +32,18 @@ def shared(host):
 def share_bans(*args):
     """Run the share_bans playbook on the scenario's PBXs; (rc, per-host results of the loading
     task, stdout)."""
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_NOCOLOR="1")
-    command = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
-               "pbxsec.hardening.share_bans", "-e", "pbx_hosts=pbx"] + list(args)
     started = time.monotonic()
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          check=False)
-    print("share_bans %s: rc %d in %.1f s" % (" ".join(args), proc.returncode,
-                                              time.monotonic() - started))
-    out = proc.stdout.decode("utf-8", "replace")
-    result = json.loads(out[out.index("{"):]) if "{" in out else {}
+    rc, result, out = run_json(["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"],
+                                "pbxsec.hardening.share_bans", "-e", "pbx_hosts=pbx"]
+                               + list(args))
+    print("share_bans %s: rc %d in %.1f s" % (" ".join(args), rc, time.monotonic() - started))
     loads = {}
     for play in result.get("plays", []):
         for task in play["tasks"]:
             if task["task"]["name"].startswith("Share bans | Load the bans"):
                 loads = dict((name.replace("pbxsec-mn-", ""), host)
                              for name, host in task["hosts"].items())
-    return proc.returncode, loads, out
+    return rc, loads, out
 
 
 @pytest.fixture(scope="module")

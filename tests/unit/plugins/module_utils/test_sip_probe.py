@@ -122,6 +122,25 @@ def test_pbx_prb_001_answer_from_inside_the_provider_network_is_not_judged():
     assert outcomes["PBX-PRB-002"].status == "fail"       # judged from every source
 
 
+def test_pbx_prb_001_is_not_judged_from_inside_whatever_each_transport_got():
+    """A PBX that answers UDP and has nothing on TCP, probed from the provider network (as
+    molecule/network does): a closed or silent transport must not turn PBX-PRB-001 into pass."""
+    closed = dict(options=Observation("closed", reason="connection refused"))
+    stopped = dict(options=Observation("not_run", reason="the deadline passed"))
+    outcome = judge("198.51.100.10", True, [("udp", 5060, bed("asterisk16-stock-", False)),
+                                            ("tcp", 5060, closed), ("udp", 5160, stopped)],
+                    None)["PBX-PRB-001"]
+    assert outcome.status == "not_applicable"
+    assert [item["object"] for item in outcome.findings] == ["udp/5060", "tcp/5060", "udp/5160"]
+    assert all("198.51.100.10 (provider or trusted network)" in item["message"]
+               for item in outcome.findings)
+    assert "nothing listens (connection refused)" in outcome.findings[1]["message"]
+    # The same from outside: the closed port passes, the answering one fails the control.
+    assert judge(SOURCE, False, [("udp", 5060, bed("asterisk16-stock-", False)),
+                                 ("tcp", 5060, closed)], None)["PBX-PRB-001"].status == "fail"
+    assert judge(SOURCE, False, [("tcp", 5060, closed)], None)["PBX-PRB-001"].status == "pass"
+
+
 def test_pbx_prb_silence_passes_and_a_test_the_deadline_stopped_is_error():
     quiet = dict(options=silent(), invite=silent(), register_known=silent(),
                  register_unknown=silent())
