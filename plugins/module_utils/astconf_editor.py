@@ -276,8 +276,9 @@ class _Planner:
         return self.is_writable(source.path, source.key)
 
     def verify(self, edits, created, check):
-        """Load the edited tree in memory; returns ``(new_config, None)`` or ``(None, why)``."""
-        overlay = {}
+        """Load the edited tree in memory; returns ``(new_config, None)`` or ``(None, why)``.
+        The edits a tree planned in memory already shows (its overlay) are kept."""
+        overlay = dict(self.cfg.overlay)
         for key, items in edits.items():
             source = self.cfg.files.get(key)
             try:
@@ -430,7 +431,8 @@ class _Planner:
                 return None, None, ("%s exists but the tree does not read it (no #include or "
                                     "#tryinclude reaches it)" % self.override)
             try:
-                probe = load_config(self.cfg.root_path, self.cfg.config_dir, {key: b""})
+                probe = load_config(self.cfg.root_path, self.cfg.config_dir,
+                                    dict(self.cfg.overlay, **{key: b""}))
             except AsteriskConfigError as exc:
                 return None, None, "cannot probe %s: %s" % (self.override, exc)
             probe_source = probe.files.get(key)
@@ -728,3 +730,61 @@ def plan_remove_section(cfg, section, writable=None):
                                                               statement.text))
     plan.after = 0
     return planner.finish(plan, edits, {}, new)
+
+
+class Setting:
+    """One option a control owns, for :func:`plan_options`: the arguments of
+    :func:`plan_option` (``section``, ``option``, ``value``, ``state``, ``multiple``,
+    ``section_type``, ``override_file``) and the ``control`` that owns it."""
+
+    __slots__ = ("control", "section", "option", "value", "state", "multiple", "section_type",
+                 "override_file")
+
+    def __init__(self, control, section, option, value=None, state="present", multiple=False,
+                 section_type=None, override_file=None):
+        self.control = control
+        self.section = section
+        self.option = option
+        self.value = value
+        self.state = state
+        self.multiple = multiple
+        self.section_type = section_type
+        self.override_file = override_file
+
+
+def _merged_changes(plans):
+    """One :class:`FileChange` per file over ``plans`` made one after the other: the bytes
+    before the first plan, after the last one."""
+    merged = {}
+    for plan in plans:
+        for change in plan.changes:
+            first = merged.get(change.key)
+            merged[change.key] = change if first is None else FileChange(
+                first.path, change.key, first.before, change.after)
+    return [change for change in merged.values() if change.before != change.after]
+
+
+def plan_options(cfg, settings, writable=None, override_file=None):
+    """Plan the :class:`Setting` list of one tree together: each is planned on the tree the
+    ones before it leave (in memory), so the file gets one write with every change.
+
+    :param override_file: where a new assignment goes when it cannot go elsewhere, unless the
+        setting names its own.
+    :returns: ``(EditPlan, [(Setting, EditPlan of that setting)])``: the plan's ``changes``
+        are one :class:`FileChange` per file (the bytes before the first setting, after the
+        last), its ``new_config`` the tree with every change, its ``actions`` all of them.
+    :raises AsteriskConfigError: a setting cannot be reached (nothing is to be written).
+    """
+    current, done = cfg, []
+    for setting in settings:
+        plan = plan_option(current, setting.section, setting.option, setting.value,
+                           state=setting.state, multiple=setting.multiple, writable=writable,
+                           override_file=setting.override_file or override_file,
+                           section_type=setting.section_type)
+        done.append((setting, plan))
+        current = plan.new_config
+    whole = EditPlan(cfg, None)
+    whole.new_config = current
+    whole.changes = _merged_changes([plan for _setting, plan in done])
+    whole.actions = [action for _setting, plan in done for action in plan.actions]
+    return whole, done

@@ -47,6 +47,10 @@ import time
 
 from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
+    file_kind,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_redact import redact
 from ansible_collections.pbxsec.hardening.plugins.module_utils.descriptor_walk import (
     DIRECTORY_FLAGS,
     ENTRY_FLAGS,
@@ -305,3 +309,26 @@ def write_changes(module, changes, backup, prefix, template_path=None):
             module.fail_json(msg="cannot write %s: %s" % (shown(change.path), shown(to_native(exc))),
                              backup_files=[shown(path) for path in backup_files])
     return backup_files
+
+
+def apply_plan(module, cfg, plan, prefix, extra=()):
+    """What every editing module does with an :class:`~astconf_editor.EditPlan` of tree ``cfg``:
+    refuse a tree with errors (``strict``) and changes outside the configuration directory, warn
+    about ``#exec`` lines, build the diff entries with every credential masked (``extra``: more
+    options to mask), and write the changes unless in check mode (``backup`` honoured).
+
+    :returns: ``(diff entries, backup files, exec directives)``."""
+    refuse_errors(module, cfg, module.params["strict"])
+    refuse_outside(module, plan.changes)
+    exec_directives = warn_about_tree(module, cfg)
+    kind = file_kind(cfg.root_path)
+    diffs = [diff_entry(change,
+                        "" if change.before is None else
+                        redact(change.before, kind, plan.config, change.key, extra),
+                        redact(change.after, kind, plan.new_config, change.key, extra))
+             for change in plan.changes]
+    backup_files = []
+    if plan.changes and not module.check_mode:
+        backup_files = write_changes(module, plan.changes, module.params["backup"], prefix,
+                                     template_path=cfg.root_path)
+    return diffs, backup_files, exec_directives

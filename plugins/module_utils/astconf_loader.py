@@ -537,6 +537,7 @@ def _load(path, config_dir, overlay):
     if not os.path.isabs(path):
         path = os.path.join(config_dir, path)
     cfg = Config(path, config_dir)
+    cfg.overlay = dict(overlay or {})
     fs = _FileSystem(overlay)
     loader = _Loader(cfg, fs)
     result = loader.internal_load(path, None)

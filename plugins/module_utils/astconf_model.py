@@ -523,6 +523,8 @@ class Config:
         file).
     :ivar exec_directives: ``#exec`` statements (never executed; Asterisk runs them only with
         ``execincludes = yes`` in asterisk.conf, so their output is not part of this model).
+    :ivar overlay: ``{path: bytes or None}`` read instead of the disk (planned edits: a tree
+        the editor loaded in memory); empty for a tree read from the disk alone.
     """
 
     max_include_level = 10          # MAX_INCLUDE_LEVEL in main/config.c
@@ -537,6 +539,7 @@ class Config:
         self.loads = []
         self.diagnostics = []
         self.exec_directives = []
+        self.overlay = {}
         self.current = None
         self.include_level = 0
         self.variable_count = 0

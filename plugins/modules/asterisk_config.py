@@ -262,15 +262,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
-    diff_entry,
-    refuse_errors,
-    refuse_outside,
-    warn_about_tree,
-    write_changes,
-)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plan
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_redact import redact
 
 
 def _is_secret(params):
@@ -316,18 +309,6 @@ def _shown(value, secret):
     return mask_value(value) if secret else value
 
 
-def _diffs(plan, kind, extra):
-    """The diff entries of the plan, every credential masked (before: as the tree reads it now;
-    after: as the edited tree would)."""
-    diffs = []
-    for change in plan.changes:
-        before = "" if change.before is None else \
-            redact(change.before, kind, plan.config, change.key, extra)
-        after = redact(change.after, kind, plan.new_config, change.key, extra)
-        diffs.append(diff_entry(change, before, after))
-    return diffs
-
-
 def main():
     secret = _secret_requested()
     module = AnsibleModule(
@@ -358,17 +339,9 @@ def main():
     except AsteriskConfigError as exc:
         module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
                                           error_line=exc.line)))
-    refuse_errors(module, cfg, params["strict"])
-    refuse_outside(module, plan.changes)
-    exec_directives = warn_about_tree(module, cfg)
-
     extra = (option,) if secret and option is not None else ()
-    diffs = _diffs(plan, file_kind(cfg.root_path), extra)
-
-    backup_files = []
-    if plan.changed and not module.check_mode:
-        backup_files = write_changes(module, plan.changes, params["backup"],
-                                     ".asterisk_config.", template_path=cfg.root_path)
+    diffs, backup_files, exec_directives = apply_plan(module, cfg, plan, ".asterisk_config.",
+                                                      extra)
 
     module.exit_json(**printable(dict(
         changed=plan.changed,

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: the harden playbook (playbooks/harden.yml) on a fleet of stock PBX containers, in
 # the order an operator runs it: `--check --diff` on the fresh fleet, the real run, then a second
-# run that must change nothing (idempotence). Prints the wall time of each, per host, the
-# controller's CPU time and the changed counts from the PLAY RECAP. A benchmark that prints
-# numbers, not a test; it stops when a run fails or the second run changes anything.
+# run that must change nothing (idempotence). Prints the wall time of each, per host and as a
+# ratio to an `ansible -m ping` of the same fleet in the same run, the controller's CPU time,
+# the changed count and the tasks executed per host (ok + skipped + failed) from the PLAY RECAP.
+# A benchmark that prints numbers, not a test; it stops when a run fails or the second run
+# changes anything.
 #
 #   tests/bench/bench_harden.sh             # 20 containers of pbxsec/asterisk16:latest
 #   N=50 FORKS=25 STRATEGY=free tests/bench/bench_harden.sh
@@ -25,6 +27,13 @@ changed() {   # changed <label>: the sum of changed= over the PLAY RECAP of $WOR
         END { print sum + 0 }' "$WORK/$1.log"
 }
 
+tasks() {   # tasks <label>: tasks executed per host (ok, which counts changed ones, + skipped +
+            # failed) over the PLAY RECAP of $WORK/<label>.log, averaged over the hosts
+    awk '/^PLAY RECAP/ {recap = 1; next} recap && /ok=/ { hosts++
+        for (i = 1; i <= NF; i++) if ($i ~ /^(ok|skipped|failed)=/) { split($i, kv, "="); sum += kv[2] } }
+        END { printf "%.0f", hosts ? sum / hosts : 0 }' "$WORK/$1.log"
+}
+
 fleet_start harden
 load_before=$(load)
 # The ping warm-up pays for first-time caches (bytecode); harden itself cannot be warmed up
@@ -38,9 +47,9 @@ for run in check real second; do
     [[ " $RUNS " == *" $run "* ]] || continue
     # shellcheck disable=SC2086 # ARGS holds words
     wall=$(elapsed "$run" ansible-playbook -i inventory.json -f "$FORKS" pbxsec.hardening.harden ${ARGS[$run]})
-    printf 'harden %-6s wall: %7.2f s (%.2f s per host, controller CPU %s s, changed=%d, %s)\n' \
-        "$run" "$wall" "$(echo "$wall / $N" | bc -l)" "$(cpu "$run")" "$(changed "$run")" \
-        "$(date -u +%H:%M:%S)"
+    printf 'harden %-6s wall: %7.2f s (%.2f s per host, %.1fx ping, controller CPU %s s, changed=%d, tasks per host=%d, %s)\n' \
+        "$run" "$wall" "$(echo "$wall / $N" | bc -l)" "$(echo "$wall / $ping" | bc -l)" \
+        "$(cpu "$run")" "$(changed "$run")" "$(tasks "$run")" "$(date -u +%H:%M:%S)"
     if [ "$run" = second ] && [ "$(changed second)" != 0 ]; then
         echo "bench: the second run changed $(changed second) things, it is not idempotent" >&2
         exit 1

@@ -97,8 +97,8 @@ def test_harden_check_mode_predicts_the_failure_and_changes_nothing(unhardened):
 
 
 @pytest.mark.parametrize("which", ["unhardened", "hardened"])
-def test_pbx_pjs_realtime_objects_fail_live_before_and_after_harden(host, unhardened, hardened,
-                                                                     which):
+def test_pbx_pjs_realtime_objects_fail_live_before_and_after_harden(
+        host, unhardened, hardened, which):
     entries = audit(unhardened if which == "unhardened" else host)
     statuses = dict((c, entries[c]["status"]) for c in
                     ("PBX-PJS-001", "PBX-PJS-002", "PBX-PJS-004", "PBX-SEC-002"))
