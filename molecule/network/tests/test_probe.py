@@ -150,8 +150,8 @@ def test_pbx_prb_001_is_not_judged_from_the_provider_network(from_network, pbx):
 
 @pytest.mark.parametrize("network", ["internet", "provider"])
 @pytest.mark.parametrize("hardened,stock", TWINS)
-def test_pbx_prb_002_anonymous_invite_never_reaches_the_dialplan(from_network, hardened, stock,
-                                                                  network):
+def test_pbx_prb_002_anonymous_invite_never_reaches_the_dialplan(
+        from_network, hardened, stock, network):
     verdicts, dummy = from_network(network)
     assert status(verdicts, stock, "PBX-PRB-002") == "fail"
     assert any("reached the dialplan" in text
