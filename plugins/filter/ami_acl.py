@@ -157,7 +157,9 @@ def ami_acl_plan(users, management_networks, freepbx_user="", writable=None, fre
         networks, or wanted but before the deny-all rule), ``deny`` ([user, deny-all] to
         append), ``permits`` ([user, permit] to append after it), ``moved`` (the permits that
         are removed and appended again), ``freepbx_owned`` (findings: permits outside, in a
-        file the role may not edit) and ``findings`` (what else the role cannot fix).
+        file the role may not edit), ``findings`` (what else the role cannot fix) and
+        ``settings`` (the removals, deny-all rules and permits, in that order, as
+        ``asterisk_settings`` settings).
     """
     network_permits = [_permit(cidr) for cidr in management_networks]
     plan = dict((key, []) for key in PLAN_KEYS)
@@ -167,7 +169,21 @@ def ami_acl_plan(users, management_networks, freepbx_user="", writable=None, fre
                                [] if own_user else management_networks, writable, freepbx_gui)
         for key, items in user_plan.items():
             plan[key].extend(items)
+    plan["settings"] = _settings(plan)
     return plan
+
+
+def _settings(plan):
+    """The removals, deny-all rules and permits as ``asterisk_settings`` settings, in that order
+    (planned one after the other, so a moved permit is removed and appended again in check mode
+    too)."""
+    def setting(option, item, state="present"):
+        return dict(control="PBX-AMI-002", section=item[0], option=option, value=item[1],
+                    multiple=True, state=state)
+
+    return ([setting("permit", item, "absent") for item in plan["removals"]]
+            + [setting("deny", item) for item in plan["deny"]]
+            + [setting("permit", item) for item in plan["permits"]])
 
 
 class FilterModule:

@@ -60,3 +60,12 @@ def test_freepbx_own_user_is_held_to_loopback(tmp_path):
     plan = _plan(tmp_path, "permit = %s\n" % OFFICE, freepbx_user="crm")
     assert plan["removals"] == [["crm", OFFICE]]
     assert plan["permits"] == [["crm", LOOPBACK]]
+
+
+def test_settings_remove_then_deny_then_permit_in_one_list(tmp_path):
+    plan = _plan(tmp_path, "deny = 10.0.0.0/8\npermit = %s\n" % LOOPBACK)
+    assert [(s["option"], s["value"], s["state"]) for s in plan["settings"]] == [
+        ("permit", LOOPBACK, "absent"), ("deny", "0.0.0.0/0.0.0.0", "present"),
+        ("permit", LOOPBACK, "present"), ("permit", OFFICE, "present")]
+    assert all(s["control"] == "PBX-AMI-002" and s["section"] == "crm" and s["multiple"]
+               for s in plan["settings"])
