@@ -11,8 +11,6 @@ deadline."""
 
 from __future__ import annotations
 
-import json
-import os
 import socket
 import threading
 import time
@@ -26,10 +24,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.sip_probe import 
     judge,
     parse_answer,
 )
+from sip_answerer import ANSWERS, Answerer
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "sip", "answers.json")
-with open(FIXTURES, encoding="ascii") as _handle:
-    ANSWERS = dict((name, text.encode("ascii")) for name, text in json.load(_handle).items())
 SOURCE = "198.18.0.10"
 
 
@@ -197,45 +193,6 @@ def test_pacer_paces_and_stops_at_the_budget_and_the_deadline():
     late.slot()
     with pytest.raises(sip_probe.OutOfBudget, match="deadline"):
         late.slot()
-
-
-class Answerer:
-    """A SIP server on a real loopback UDP socket that answers each request with ``script
-    [method]`` (captured answers, their Call-ID replaced by the request's), and records every
-    request it gets with the time it came."""
-
-    def __init__(self, script):
-        self.script = script
-        self.requests = []
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.running = True
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self):
-        while self.running:
-            try:
-                data, peer = self.sock.recvfrom(65535)
-            except socket.timeout:
-                continue
-            method = data.split(b" ", 1)[0].decode()
-            self.requests.append((time.monotonic(), method, data))
-            call_id = [line for line in data.split(b"\r\n") if line.startswith(b"Call-ID:")][0]
-            for answer in self.script.get(method, ()):
-                lines = [call_id if line.startswith(b"Call-ID:") else line
-                         for line in answer.split(b"\r\n")]
-                self.sock.sendto(b"\r\n".join(lines), peer)
-
-    def methods(self):
-        return [method for dummy, method, dummy2 in self.requests]
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        self.sock.close()
 
 
 def trying(answer):

@@ -11,11 +11,6 @@ the probe the SIP surface (ports, a user) and reports PBX-PRB-001..003 not_appli
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import threading
-
 from ansible_collections.pbxsec.hardening.plugins.module_utils import report_model
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
     CATALOGUE,
@@ -25,48 +20,12 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     Outcome,
     apply_choices,
 )
+from sip_answerer import ANSWERS, Answerer
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "sip", "answers.json")
-with open(FIXTURES, encoding="ascii") as _handle:
-    ANSWERS = dict((name, text.encode("ascii")) for name, text in json.load(_handle).items())
-
-
-class StockAsterisk16:
-    """A loopback UDP SIP answerer that answers as the stock Asterisk 16 of the test bed did
-    (OPTIONS 200, INVITE 404, REGISTER 401), the Call-ID set to the request's."""
-
-    SCRIPT = {b"OPTIONS": "asterisk16-stock-options", b"INVITE": "asterisk16-stock-invite",
-              b"REGISTER": "asterisk16-stock-register-unknown"}
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.methods = []
-        self.running = True
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-        self.thread.start()
-
-    def serve(self):
-        while self.running:
-            try:
-                data, peer = self.sock.recvfrom(65535)
-            except socket.timeout:
-                continue
-            method = data.split(b" ", 1)[0]
-            self.methods.append(method.decode())
-            if method not in self.SCRIPT:
-                continue
-            call_id = [line for line in data.split(b"\r\n") if line.startswith(b"Call-ID:")][0]
-            self.sock.sendto(b"\r\n".join(
-                call_id if line.startswith(b"Call-ID:") else line
-                for line in ANSWERS[self.SCRIPT[method]].split(b"\r\n")), peer)
-
-    def close(self):
-        self.running = False
-        self.thread.join()
-        self.sock.close()
+# The stock Asterisk 16 of the test bed, as captured: OPTIONS 200, INVITE 404, REGISTER 401.
+STOCK_ASTERISK16 = {"OPTIONS": [ANSWERS["asterisk16-stock-options"]],
+                    "INVITE": [ANSWERS["asterisk16-stock-invite"]],
+                    "REGISTER": [ANSWERS["asterisk16-stock-register-unknown"]]}
 
 
 def by_id(result):
@@ -92,7 +51,7 @@ def test_pbx_probe_rejects_unbounded_options(run_module):
 
 
 def test_pbx_prb_probe_judges_a_real_answerer_in_check_mode(run_module):
-    server = StockAsterisk16()
+    server = Answerer(STOCK_ASTERISK16)
     try:
         result = run_module("pbxsec.hardening.pbx_probe", dict(
             host="localhost", ports=[server.port], transports=["udp"], user="100",
@@ -110,19 +69,19 @@ def test_pbx_prb_probe_judges_a_real_answerer_in_check_mode(run_module):
     assert "from 127.0.0.1: anonymous INVITE answered 404" in \
         controls["PBX-PRB-002"]["findings"][0]["message"]
     assert controls["PBX-PRB-003"]["status"] == "pass"                 # both got the same 401
-    assert server.methods == ["OPTIONS", "INVITE", "ACK", "REGISTER", "REGISTER"]
+    assert server.methods() == ["OPTIONS", "INVITE", "ACK", "REGISTER", "REGISTER"]
     assert result["packets"] == 5
 
 
 def test_pbx_prb_skipped_controls_send_nothing(run_module):
-    server = StockAsterisk16()
+    server = Answerer(STOCK_ASTERISK16)
     try:
         result = run_module("pbxsec.hardening.pbx_probe", dict(
             host="localhost", ports=[server.port], transports=["udp"], timeout=1,
             skip=["PBX-PRB-001", "PBX-PRB-003"]))
     finally:
         server.close()
-    assert server.methods == ["INVITE", "ACK"]
+    assert server.methods() == ["INVITE", "ACK"]
     assert by_id(result)["PBX-PRB-001"]["findings"][0]["message"] == \
         "skipped by the operator (skip option)"
 
