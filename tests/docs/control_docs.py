@@ -22,6 +22,9 @@ import importlib.util
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sections  # noqa: E402  pylint: disable=wrong-import-position
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REGISTRY = os.path.join("plugins", "module_utils", "compliance_registry.py")
 BEGIN = ("<!-- BEGIN generated from plugins/module_utils/compliance_registry.py by "
@@ -161,10 +164,7 @@ def anchor(registry, area):
 
 def rewrite(current, section):
     """``current`` with the text between the markers replaced by ``section``."""
-    start, end = current.find(BEGIN), current.find(END)
-    if start < 0 or end < start or current.count(BEGIN) != 1 or current.count(END) != 1:
-        raise ValueError("needs exactly one %s and, after it, one %s" % (BEGIN, END))
-    return current[:start] + section + current[end + len(END):]
+    return sections.rewrite(current, section, BEGIN, END)
 
 
 def expected(root=REPO, registry=None):
@@ -189,16 +189,7 @@ def main(argv=None):
     except (OSError, ValueError) as exc:
         print("control_docs: %s" % exc, file=sys.stderr)
         return 1
-    stale = []
-    for path, current, wanted in pages:
-        if current == wanted:
-            continue
-        stale.append(os.path.relpath(path, REPO))
-        if not args.check:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(wanted)
-    for path in stale:
-        print("control_docs: %s %s" % ("stale" if args.check else "rewrote", path))
+    stale = sections.write_stale(pages, args.check, "control_docs", REPO)
     return 1 if args.check and stale else 0
 
 

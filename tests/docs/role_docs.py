@@ -25,6 +25,9 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sections  # noqa: E402  pylint: disable=wrong-import-position
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BEGIN = "<!-- BEGIN generated from meta/argument_specs.yml -->"
 END = "<!-- END generated from meta/argument_specs.yml -->"
@@ -114,10 +117,7 @@ def load_specs(role_dir):
 
 def rewrite(readme, section):
     """``readme`` with the text between the markers replaced by ``section``."""
-    start, end = readme.find(BEGIN), readme.find(END)
-    if start < 0 or end < start or readme.count(BEGIN) != 1 or readme.count(END) != 1:
-        raise ValueError("needs exactly one %s and, after it, one %s" % (BEGIN, END))
-    return readme[:start] + section + readme[end + len(END):]
+    return sections.rewrite(readme, section, BEGIN, END)
 
 
 def roles(root=REPO):
@@ -142,23 +142,15 @@ def main(argv=None):
                         help="write nothing; exit 1 when a README's section is stale")
     parser.add_argument("role", nargs="*", help="roles to do (default: every role)")
     args = parser.parse_args(argv)
-    stale, errors = [], []
+    pages, errors = [], []
     for role in args.role or roles():
         try:
-            path, current, wanted = expected_readme(role)
+            pages.append(expected_readme(role))
         except (OSError, ValueError, KeyError, yaml.YAMLError) as exc:
             errors.append("roles/%s/README.md: %s" % (role, exc))
-            continue
-        if current == wanted:
-            continue
-        stale.append(os.path.relpath(path, REPO))
-        if not args.check:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(wanted)
     for error in errors:
         print("role_docs: %s" % error, file=sys.stderr)
-    for path in stale:
-        print("role_docs: %s %s" % ("stale" if args.check else "rewrote", path))
+    stale = sections.write_stale(pages, args.check, "role_docs", REPO)
     return 1 if errors or (args.check and stale) else 0
 
 
