@@ -15,10 +15,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
     host_part,
     is_localhost,
     network,
+    networks as operator_networks,
     operator_network,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
-    networks as compliance_networks,
 )
 
 
@@ -66,7 +64,7 @@ def acl_outside(match, networks, localhost=False):
     within a provider network.
     """
     try:
-        nets = compliance_networks(networks or [])
+        nets = operator_networks(networks or [])
     except ValueError as exc:
         raise AnsibleFilterError("acl_outside: %s" % exc)
     outside = []
