@@ -13,11 +13,6 @@ from pbxsec_testbed import cli, was_rejected
 testinfra_hosts = ["pbx"]
 
 
-def test_freepbx_detected(host):
-    facts = host.ansible("pbxsec.hardening.asterisk_facts", check=True, become=False)
-    assert facts["ansible_facts"]["asterisk"]["freepbx"]["detected"]
-
-
 def test_pbx_sip_001_live_setting_disallows_guests(host):
     assert re.search(r"Allow unknown access:\s+No\b", cli(host, "sip show settings"))
 
@@ -73,16 +68,6 @@ def test_changes_are_in_the_custom_files(host):
 
 def test_pbx_sip_001_freepbx_allow_sip_guests_off(host):
     assert setting(host, "sipsettings", "keyword", "data", "allowguest").strip() == "no"
-
-
-def test_pbx_pjs_001_freepbx_allow_anonymous_off(host):
-    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "No"
-
-
-def test_pbx_pjs_001_freepbx_allow_sip_guests_off(host):
-    """What makes FreePBX stop writing [anonymous] into pjsip.endpoint.conf on its next reload:
-    core's PJSIP driver writes it while the SIP Settings store says allowguest=yes."""
-    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowguest").strip() == "no"
 
 
 def test_pbx_net_005_user_agent_inside_freepbx_global(host):

@@ -6,15 +6,10 @@ files untouched, its settings changed in its database."""
 import re
 
 from freepbx17_bed import ANONYMOUS_IDENTIFIER, SIP_PORT, anonymous_identifier_running, pjsip_setting
-from freepbx_bed import changed_before_reloads, generated_changes, invite, setting
+from freepbx_bed import changed_before_reloads, generated_changes, invite
 from pbxsec_testbed import cli, was_rejected
 
 testinfra_hosts = ["pbx"]
-
-
-def test_freepbx_detected(host):
-    facts = host.ansible("pbxsec.hardening.asterisk_facts", check=True, become=False)
-    assert facts["ansible_facts"]["asterisk"]["freepbx"]["detected"]
 
 
 def test_pbx_pjs_001_anonymous_invite_is_rejected(host, attacker):
@@ -59,16 +54,6 @@ def test_pbx_pjs_001_anonymous_identifier_noloaded(host):
     """FreePBX does not write modules.conf: the role's noload survives every reload."""
     modules = host.file("/etc/asterisk/modules.conf").content_string
     assert re.search(r"^noload\s*=>\s*%s$" % re.escape(ANONYMOUS_IDENTIFIER), modules, re.M), modules
-
-
-def test_pbx_pjs_001_freepbx_allow_anonymous_off(host):
-    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowanon").strip() == "No"
-
-
-def test_pbx_pjs_001_freepbx_allow_sip_guests_off(host):
-    """What makes FreePBX 17 stop writing [anonymous] into pjsip.endpoint.conf on its next reload:
-    core's PJSIP driver writes it while the SIP Settings store says allowguest=yes."""
-    assert setting(host, "kvstore_Sipsettings", "`key`", "val", "allowguest").strip() == "no"
 
 
 def test_pbx_log_001_security_log_in_the_custom_logger_file(host):
