@@ -26,29 +26,29 @@ def _inventory():
     return os.environ["MOLECULE_INVENTORY_FILE"]
 
 
+def _run(command, **env):
+    """``(return code, output)`` of ``command``, stderr merged, colours off, ``env`` added."""
+    proc = subprocess.run(command, env=dict(os.environ, ANSIBLE_NOCOLOR="1", **env), check=False,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
+
+
 def playbook(name, *args):
     """Run playbook ``name`` (a file, or a collection playbook such as pbxsec.hardening.harden)
     on the scenario's inventory: ``(return code, output)``."""
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-               "-i", _inventory(), name] + list(args)
-    proc = subprocess.run(command, env=dict(os.environ, ANSIBLE_NOCOLOR="1"), check=False,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace")
+    return _run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+                 "-i", _inventory(), name] + list(args))
 
 
 def run_json(command):
     """Run an ``ansible``/``ansible-playbook`` ``command`` with the JSON callback:
     ``(return code, parsed output or {}, output text)``."""
-    env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_NOCOLOR="1")
-    proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          check=False)
-    out = proc.stdout.decode("utf-8", "replace")
+    rc, out = _run(command, ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
     try:
         parsed = json.loads(out[out.index("{"):])
     except ValueError:
         parsed = {}
-    return proc.returncode, parsed, out
+    return rc, parsed, out
 
 
 def first_host(group):
