@@ -3,16 +3,18 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The dialplan of ``extensions.conf`` as ``pbx_config`` builds it, and its security audit.
+"""The dialplan of ``extensions.conf`` as ``pbx_config`` builds it, where calls enter it and
+which contexts they reach.  Judging it (toll fraud, DISA, voicemail) is the audit's job:
+:mod:`compliance_tollfraud`.
 
 Public API::
 
     from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
-        load_dialplan, entry_points, audit_dialplan)
+        load_dialplan, entry_points, reachable)
     plan = load_dialplan("/etc/asterisk/extensions.conf")
     plan.contexts["from-internal"].extensions          # [Extension, ...] in file order
     guests, trunks, notes, sip_general_users = entry_points("/etc/asterisk")
-    findings, reach = audit_dialplan(plan, guests, trunks)   # [{"control", ...}], {"guest": ...}
+    chains = reachable(plan, guests)                   # {context: [chain step, ...]}
 
 What is modelled (``pbx/pbx_config.c``): ``[general]`` and ``[globals]`` are not contexts;
 templates (``[tpl](!)``) are not contexts, but a context made from one (``[ctx](tpl)``) carries
@@ -32,8 +34,8 @@ dialplans are not read.
 An entry point that Asterisk does not take calls through now is LATENT, not open: chan_sip's
 ``[general]`` context with ``allowguest=no`` and ``autocreatepeer`` off, or whatever the caller
 says is dormant (a channel driver or identifier module not loaded, an entry point the play
-closes).  What only latent entry points reach is reported apart (``latent`` findings, "reachable
-if guests are allowed again"), never as reachable.
+closes).  :func:`entry_points` gives each entry point's ``latent`` reason (None when open), so
+that a caller can walk the open and the latent ones apart.
 """
 
 from __future__ import annotations
@@ -52,14 +54,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model imp
 )
 
 NOT_CONTEXTS = ("general", "globals")
-DANGEROUS_APPS = ("dial", "disa", "voicemailmain", "originate")
-DIAL_APPS = ("dial", "originate", "disa")
-PIN_APPS = ("authenticate", "vmauthenticate")
-DEFAULT_INTERNATIONAL = ["_00.", "_+.", "_0011."]
-DEFAULT_PREMIUM = ["_0900."]
-CONTROLS = ("PBX-DP-001", "PBX-DP-002", "PBX-DP-003", "PBX-DP-004", "PBX-VM-006")
-WEAK_PASSCODES = frozenset(("1234", "12345", "123456", "1234567", "12345678", "0000", "000000",
-                            "1111", "111111", "4321", "654321", "2580", "1212"))
 
 
 class Extension:
@@ -428,49 +422,6 @@ def literal_prefix(pattern):
     return out
 
 
-def pattern_prefixes(patterns):
-    """Literal prefixes of the option's patterns (``_00.`` -> ``00``)."""
-    return [literal_prefix(p if p.startswith("_") else "_" + p) for p in patterns
-            if literal_prefix(p if p.startswith("_") else "_" + p)]
-
-
-def _trunk_dial(args):
-    """Whether a Dial passes the dialled number to a trunk: ``Tech/trunk/${EXTEN}`` or
-    ``PJSIP/${EXTEN}@trunk`` (not ``SIP/${EXTEN}``, a local peer of that name)."""
-    first = split_args(args)[0] if args else ""
-    for spec in first.split("&"):
-        upper = spec.upper()
-        if "${EXTEN" not in upper:
-            continue
-        head = upper[:upper.index("${EXTEN")]
-        if head.count("/") >= 2 or "@" in upper[upper.index("${EXTEN"):]:
-            return True
-    return False
-
-
-def toll_kind(pattern, priorities, international, premium):
-    """``"international"``/``"premium"`` when this extension routes such numbers out, else None.
-
-    An extension routes them when its pattern REQUIRES the prefix (``_00.``, ``_0900.``) and
-    it runs anything but a refusal, or when its pattern MAY match them (``_X.``, ``_0.``) and it
-    dials the dialled number through a trunk (``SIP/trunk/${EXTEN}``, ``PJSIP/${EXTEN}@trunk``).
-    """
-    refusal = ("hangup", "congestion", "busy", "playback", "noop", "answer", "wait", "verbose",
-               "playtones", "hint", "set", "log")
-    acts = [p for p in priorities if p.app_key not in refusal]
-    dials_exten = any(p.app_key in ("dial", "originate") and _trunk_dial(p.args)
-                      for p in priorities)
-    fixed = literal_prefix(pattern)
-    for kind, prefixes in (("premium", premium), ("international", international)):
-        for prefix in prefixes:
-            if fixed.startswith(prefix) and acts:
-                return kind
-    if dials_exten and any(can_match_prefix(pattern, prefix)
-                           for prefix in list(international) + list(premium)):
-        return "international/premium"
-    return None
-
-
 # --- entry points ---------------------------------------------------------------------------
 
 CHANNEL_FILES = {"sip": "sip.conf", "pjsip": "pjsip.conf", "iax2": "iax.conf"}
@@ -647,239 +598,3 @@ def entry_points(config_dir, channels=tuple(CHANNEL_FILES), load=None, dormant=N
         trunks.extend(found_trunks)
         sip_general_users.extend(general_users)
     return guests, trunks, notes, sip_general_users
-
-
-# --- audit ----------------------------------------------------------------------------------
-
-LATENT = "Latent, not reachable now: "
-
-
-def _finding(control, ext, message, chain=None, latent=False):
-    return dict(control=control, context=ext.context, extension=ext.pattern, file=ext.path,
-                line=ext.line, message=(LATENT + message) if latent else message,
-                chain=list(chain or []), latent=latent)
-
-
-def _chain_text(chain):
-    return " -> ".join(chain)
-
-
-def weak_passcode(code, min_length):
-    """Whether a DISA passcode is weak (never returned, only judged)."""
-    if len(code) < min_length or code in WEAK_PASSCODES or len(set(code)) == 1:
-        return True
-    if code.isdigit():
-        steps = set(int(b) - int(a) for a, b in zip(code, code[1:]))
-        if steps in ({1}, {-1}):
-            return True
-    return False
-
-
-def _disa(ext, min_length):
-    """PBX-DP-003 problem of one DISA priority, or None."""
-    first = split_args(ext.args)[0] if ext.args else ""
-    if first.lower().startswith("no-password") or first == "":
-        return "DISA(no-password): anyone who reaches it gets a dial tone"
-    if first.startswith("/"):
-        return None if os.path.isfile(first) else \
-            "DISA passcode file %s does not exist (passcodes not judged)" % first
-    codes = [c.strip() for c in first.split("|")]
-    if any("$" in c for c in codes):
-        return None
-    weak = sum(1 for c in codes if weak_passcode(c, min_length))
-    if weak:
-        return ("DISA with a weak passcode (shorter than %d, repeated, sequential or common; "
-                "the passcode is not shown)" % min_length)
-    return None
-
-
-def _reach_findings(plan, guest_chains, outside, toll, latent=False):
-    """PBX-DP-001 (dangerous applications in the contexts of ``guest_chains``), PBX-VM-006 and
-    the reach findings of PBX-DP-002 (in the contexts of ``outside``: ``{context: (origin,
-    chain)}``, origin ``guest`` or ``trunk``), in file order.
-
-    :param toll: ``toll(pattern, priorities)``: the kind of toll route an extension is, or None.
-    """
-    findings = []
-    for name, context in plan.contexts.items():
-        guest_chain = guest_chains.get(name)
-        origin, chain = outside.get(name, (None, None))
-        if guest_chain is None and chain is None:
-            continue
-        for pattern, priorities in context.by_pattern().items():
-            for ext in priorities:
-                if guest_chain is not None and ext.app_key in DANGEROUS_APPS:
-                    findings.append(_finding(
-                        "PBX-DP-001", ext,
-                        "%s reachable by unauthenticated callers: %s -> %s,%s %s()"
-                        % (ext.app, _chain_text(guest_chain), pattern, ext.priority, ext.app),
-                        guest_chain, latent))
-                if chain is not None and ext.app_key == "voicemailmain":
-                    args = split_args(ext.args)
-                    no_pin = len(args) > 1 and "s" in args[1].replace("${", "")
-                    findings.append(_finding(
-                        "PBX-VM-006", ext, "VoiceMailMain%s reachable from a %s context: %s"
-                        % (" with the s option (no PIN asked)" if no_pin else "", origin,
-                           _chain_text(chain)), chain, latent))
-            kind = toll(pattern, priorities) if chain is not None else None
-            if kind is not None:
-                findings.append(_finding(
-                    "PBX-DP-002", priorities[0], "%s route %s reachable from a %s context: %s"
-                    % (kind, pattern, origin, _chain_text(chain)), chain, latent))
-    return findings
-
-
-def _outside(guest_chains, trunk_chains):
-    """``{context: (origin, chain)}`` of guest and trunk reach; the guest chain is the one worth
-    showing where both reach."""
-    outside = dict((name, ("trunk", chain)) for name, chain in trunk_chains.items())
-    outside.update((name, ("guest", chain)) for name, chain in guest_chains.items())
-    return outside
-
-
-def _policy_findings(plan, outside, toll, require_pin, disa_min_length):
-    """PBX-DP-003 (weak DISA anywhere) and, with ``require_pin``, PBX-DP-002 toll routes that
-    dial before ``Authenticate()``."""
-    findings = []
-    for name, context in plan.contexts.items():
-        for pattern, priorities in context.by_pattern().items():
-            for ext in priorities:
-                problem = _disa(ext, disa_min_length) if ext.app_key == "disa" else None
-                if problem:
-                    findings.append(_finding("PBX-DP-003", ext, problem, outside.get(name)))
-            kind = toll(pattern, priorities) if require_pin else None
-            if kind is not None:
-                findings.extend(_unauthenticated_dial(kind, pattern, priorities))
-    return findings
-
-
-def _unauthenticated_dial(kind, pattern, priorities):
-    """The first priority of a toll route that dials (or jumps) before any PIN is asked."""
-    for ext in priorities:
-        if ext.app_key in PIN_APPS:
-            return []
-        if ext.app_key in DIAL_APPS + ("goto", "gosub", "macro"):
-            return [_finding("PBX-DP-002", ext, "%s route %s runs %s without Authenticate() "
-                             "before it" % (kind, pattern, ext.app))]
-    return []
-
-
-def _open_entries(entries):
-    return [entry for entry in entries if not entry.get("latent")]
-
-
-def _latent_entries(entries):
-    """Latent entry points, their reason in the first step of every chain they start."""
-    return [dict(entry, source="%s; %s" % (entry["source"], entry["latent"]))
-            for entry in entries if entry.get("latent")]
-
-
-def _without(chains, seen):
-    return dict((name, chain) for name, chain in chains.items() if name not in seen)
-
-
-def audit_dialplan(plan, guests, trunks, international=None, premium=None, require_pin=False,
-                   disa_min_length=8):
-    """Findings of PBX-DP-001, PBX-DP-002, PBX-DP-003 and PBX-VM-006, and the reach behind them.
-
-    Entry points with a ``latent`` reason (see :func:`entry_points`) take no call now: what only
-    they reach gives findings with ``latent`` true, their message starting with "Latent, not
-    reachable now" (and their chain's first step saying what would open them).
-
-    :returns: ``(findings, reach)``: findings are dicts (``control``, ``context``, ``extension``,
-        ``file``, ``line``, ``message``, ``chain``, ``latent``); reach is ``{"guest", "trunk",
-        "latent_guest", "latent_trunk"}``, each ``{context: chain}`` (a latent chain only for a
-        context no open entry point reaches).
-    """
-    international = pattern_prefixes(international or DEFAULT_INTERNATIONAL)
-    premium = pattern_prefixes(premium or DEFAULT_PREMIUM)
-
-    def toll(pattern, priorities):
-        return toll_kind(pattern, priorities, international, premium)
-
-    reach = dict(guest=reachable(plan, _open_entries(guests)),
-                 trunk=reachable(plan, _open_entries(trunks)))
-    outside = _outside(reach["guest"], reach["trunk"])
-    reach["latent_guest"] = _without(reachable(plan, _latent_entries(guests)), reach["guest"])
-    reach["latent_trunk"] = _without(reachable(plan, _latent_entries(trunks)), outside)
-    latent_outside = _without(_outside(reach["latent_guest"], reach["latent_trunk"]), outside)
-    findings = _reach_findings(plan, reach["guest"], outside, toll)
-    findings += _reach_findings(plan, reach["latent_guest"], latent_outside, toll, latent=True)
-    chains = dict((name, chain) for name, (dummy, chain) in outside.items())
-    findings += _policy_findings(plan, chains, toll, require_pin, disa_min_length)
-    return findings, reach
-
-
-def running_uid(proc="/proc", name="asterisk"):
-    """``(pid, uid)`` of the first running process called ``name`` (real uid), or None."""
-    try:
-        pids = sorted((int(p) for p in os.listdir(proc) if p.isdigit()))
-    except OSError:
-        return None
-    for pid in pids:
-        try:
-            with open(os.path.join(proc, str(pid), "comm")) as handle:
-                if handle.read().strip() != name:
-                    continue
-            with open(os.path.join(proc, str(pid), "status")) as handle:
-                for line in handle:
-                    if line.startswith("Uid:"):
-                        return pid, int(line.split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-    return None
-
-
-def _conf_finding(path, line, message):
-    """A PBX-DP-004 finding (asterisk.conf, or how Asterisk is run)."""
-    return dict(control="PBX-DP-004", context=None, extension=None, file=path, line=line,
-                message=message, chain=[], latent=False)
-
-
-def audit_asterisk_conf(config_dir, runuser_from_service=None, proc="/proc", load=None):
-    """PBX-DP-004 findings and the evidence used (``(findings, evidence)``).
-
-    :param load: ``load(name)`` returning the loaded tree of a file of ``config_dir`` (None when
-        it does not exist), as for :func:`entry_points`.
-    :raises AsteriskConfigError: Asterisk would refuse asterisk.conf."""
-    findings, evidence = [], {}
-    path = os.path.join(config_dir, "asterisk.conf")
-    cfg = (load or functools.partial(read_config, config_dir))("asterisk.conf")
-    if cfg is None:
-        return [_conf_finding(path, None, "asterisk.conf not found: cannot judge")], evidence
-    options = cfg.first("options")
-    get = options.get if options is not None else (lambda _name: None)
-    danger = get("live_dangerously")
-    evidence["live_dangerously"] = str(danger) if danger is not None else None
-    if ast_true(danger):
-        findings.append(_conf_finding(danger.path, danger.line, "[options] live_dangerously is "
-                                      "true: dialplan functions like SHELL() may be run from "
-                                      "AMI/ARI"))
-    runuser, rungroup = get("runuser"), get("rungroup")
-    evidence["runuser"] = str(runuser) if runuser else None
-    evidence["rungroup"] = str(rungroup) if rungroup else None
-    if rungroup is not None and str(rungroup) in ("root", "0"):
-        findings.append(_conf_finding(rungroup.path, rungroup.line, "[options] rungroup is root"))
-    if runuser:
-        if str(runuser) in ("root", "0"):
-            findings.append(_conf_finding(runuser.path, runuser.line, "[options] runuser is root"))
-        evidence["runuser_source"] = "asterisk.conf"
-        return findings, evidence
-    if runuser_from_service:
-        evidence["runuser_source"] = "runuser_from_service"
-        if runuser_from_service in ("root", "0"):
-            findings.append(_conf_finding(path, None, "the service runs Asterisk as root"))
-        return findings, evidence
-    found = running_uid(proc)
-    if found is not None:
-        evidence["runuser_source"] = "running process %d uid %d" % found
-        if found[1] == 0:
-            findings.append(_conf_finding(path, None, "runuser unset and the running Asterisk "
-                                          "(pid %d) runs as root" % found[0]))
-        return findings, evidence
-    evidence["runuser_source"] = None
-    findings.append(_conf_finding(path, None, "[options] runuser unset (Asterisk then runs as "
-                                  "root unless started with -U) and no running Asterisk to "
-                                  "check; set runuser or tell the audit the service's user "
-                                  "(runuser_from_service)"))
-    return findings, evidence

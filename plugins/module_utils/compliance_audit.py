@@ -27,17 +27,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils import (
     compliance_useragent,
     compliance_voicemail,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
-    DEFAULT_INTERNATIONAL,
-    DEFAULT_PREMIUM,
-)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
-    DEFAULT_POLICY as SECRET_POLICY,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import make_policy
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import networks
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
     backends_alone,
@@ -47,6 +39,16 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     apply_choices,
     finding,
     summarize,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_policy import (
+    DEFAULT_POLICY as SECRET_POLICY,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_policy import (
+    make_policy,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_tollfraud import (
+    DEFAULT_INTERNATIONAL,
+    DEFAULT_PREMIUM,
 )
 
 AUDIT_POLICY = {

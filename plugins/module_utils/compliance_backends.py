@@ -28,9 +28,6 @@ from __future__ import annotations
 import os
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import Value
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
-    secret_problems,
-)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
     pjsip_listed,
     pjsip_parameters,
@@ -39,6 +36,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     Outcome,
     finding,
     is_open,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_policy import (
+    secret_problems,
 )
 
 PJSIP_SORCERY = (("endpoint", "res_pjsip"), ("auth", "res_pjsip"),

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Dialplan controls PBX-DP-001..004 and PBX-VM-006 through ``astconf_dialplan`` (the same
+"""Dialplan controls PBX-DP-001..004 and PBX-VM-006 on a host: its dialplan (``astconf_dialplan``)
+judged by ``compliance_tollfraud`` and its asterisk.conf by ``compliance_asterisk_conf`` (the same
 reachability and toll-route analysis the dialplan role enforces with).  Entry points of channel
 drivers that are not loaded, and the PJSIP anonymous endpoint without its identifier module, are
 latent: what only they reach is reported as latent findings, which do not fail a control."""
@@ -13,10 +14,11 @@ from __future__ import annotations
 import os
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
-    audit_asterisk_conf,
-    audit_dialplan,
     entry_points,
     load_dialplan,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_asterisk_conf import (
+    audit_asterisk_conf,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import CHANNELS
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_pjsip import (
@@ -26,8 +28,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     Outcome,
     finding,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_tollfraud import (
+    CONTROLS,
+    audit_dialplan,
+)
 
-CONTROLS = ("PBX-DP-001", "PBX-DP-002", "PBX-DP-003", "PBX-VM-006")
 NO_PROCESSES = "/nonexistent/proc"      # live=false: the running Asterisk is not looked at
 
 

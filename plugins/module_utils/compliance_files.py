@@ -13,7 +13,9 @@ import grp
 import os
 import stat
 
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import running_uid
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_asterisk_conf import (
+    running_uid,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_dialplan import (
     asterisk_conf,
 )

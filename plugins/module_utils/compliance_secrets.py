@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Credential controls PBX-SEC-001..005 through ``astconf_secrets`` (the policy the secrets role
-enforces), on the trees the audit already loaded.  Findings name the object and the broken
+"""Credential controls PBX-SEC-001..005 through ``compliance_secret_findings`` (the policy the
+secrets role enforces), on the trees the audit already loaded.  Findings name the object and the broken
 rules, never the secret.
 
 Credentials a backend holds (``compliance_backends``) are judged where the running Asterisk shows
@@ -15,14 +15,6 @@ from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
-    ari_findings,
-    iax_findings,
-    manager_findings,
-    pjsip_findings,
-    sip_findings,
-    wizard_findings,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import (
     WIZARD_FILE,
@@ -41,8 +33,16 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     Outcome,
     finding,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_findings import (
+    ari_findings,
+    iax_findings,
+    manager_findings,
+    pjsip_findings,
+    sip_findings,
+    wizard_findings,
+)
 
-# control, file, channel driver that must be loaded (None: always read), audit of astconf_secrets
+# control, file, channel driver that must be loaded (None: always read), its file audit
 AUDITS = (
     ("PBX-SEC-001", "sip.conf", "sip", sip_findings),
     ("PBX-SEC-002", "pjsip.conf", "pjsip", pjsip_findings),

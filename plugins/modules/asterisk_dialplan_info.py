@@ -273,17 +273,27 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
-    CONTROLS,
-    audit_asterisk_conf,
-    audit_dialplan,
     entry_points,
     load_dialplan,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_asterisk_conf import (
+    CONTROL as CONF_CONTROL,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_asterisk_conf import (
+    audit_asterisk_conf,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_tollfraud import (
+    CONTROLS as TOLL_CONTROLS,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_tollfraud import (
+    audit_dialplan,
+)
 
-
+# The controls this module judges, in catalogue order (PBX-DP-001..004, PBX-VM-006).
+CONTROLS = tuple(sorted(TOLL_CONTROLS + (CONF_CONTROL,)))
 CLOSED_ENTRY_POINTS = ("sip_guest", "pjsip_anonymous", "iax2_guests")
 CLOSED = "reachable if it is opened again: this play closes it (closed_entry_points)"
 
@@ -321,7 +331,7 @@ def main():
             plan, guests, trunks, params["international_patterns"], params["premium_patterns"],
             params["require_pin"], params["disa_min_length"])
         conf_findings, evidence = [], {}
-        if "PBX-DP-004" in params["controls"]:
+        if CONF_CONTROL in params["controls"]:
             conf_findings, evidence = audit_asterisk_conf(
                 config_dir, params["runuser_from_service"] or None)
     except AsteriskConfigError as exc:

@@ -194,10 +194,12 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_findings import (
     CONTROLS,
-    DEFAULT_POLICY,
     audit_dir,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_policy import (
+    DEFAULT_POLICY,
     make_policy,
 )
 

@@ -17,8 +17,10 @@ import re
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_secrets import (
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_findings import (
     audit_dir,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_policy import (
     make_policy,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import (
