@@ -26,6 +26,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
     HostAcl,
     network,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_manager import (
+    write_grants,
+)
 
 DENY_ALL = "0.0.0.0/0.0.0.0"
 LOOPBACK_PERMIT = "127.0.0.1/255.255.255.255"
@@ -111,6 +114,16 @@ def _user_plan(user, wanted, allowed, writable, freepbx_gui):
     return plan
 
 
+def _write_findings(user):
+    """``[user] write = ... grants ...`` when the user's ``write`` grants a dangerous right."""
+    value = (user.get("effective") or {}).get("write")
+    granted = write_grants(value) if value is not None else []
+    if not granted:
+        return []
+    origin = (user.get("origin") or {}).get("write")
+    return ["[%s] write = %s grants %s (%s)" % (user["name"], value, ", ".join(granted), origin)]
+
+
 def _outside(name, rules, last, allowed, writable, freepbx_gui):
     """``(removals, freepbx_owned)`` of the user's own permits outside localhost and
     ``allowed``: [user, permit] to remove where the role may edit the line, and elsewhere a
@@ -148,7 +161,8 @@ def _left_after(user, rules, last, allowed):
 def ami_acl_plan(users, management_networks, freepbx_user="", writable=None, freepbx_gui=""):
     """The edits of every AMI user's ACL, in the order the role makes them.
 
-    :param users: categories from ``asterisk_config_info`` with ``get_all: [permit, deny, acl]``.
+    :param users: categories from ``asterisk_config_info`` with ``get: [write]`` and
+        ``get_all: [permit, deny, acl]``.
     :param management_networks: IPv4 CIDRs every user but ``freepbx_user`` is permitted from.
     :param freepbx_user: FreePBX's own AMI user (lower case; '' when none): localhost only.
     :param writable: glob patterns of the file names the role may edit (None: every file).
@@ -157,7 +171,9 @@ def ami_acl_plan(users, management_networks, freepbx_user="", writable=None, fre
         networks, or wanted but before the deny-all rule), ``deny`` ([user, deny-all] to
         append), ``permits`` ([user, permit] to append after it), ``moved`` (the permits that
         are removed and appended again), ``freepbx_owned`` (findings: permits outside, in a
-        file the role may not edit), ``findings`` (what else the role cannot fix) and
+        file the role may not edit), ``findings`` (what else the role cannot fix: a ``write``
+        that grants system, command, originate or all rights to a user but ``freepbx_user``,
+        whose rights FreePBX needs; rules it may not move or remove) and
         ``settings`` (the removals, deny-all rules and permits, in that order, as
         ``asterisk_settings`` settings).
     """
@@ -169,6 +185,8 @@ def ami_acl_plan(users, management_networks, freepbx_user="", writable=None, fre
                                [] if own_user else management_networks, writable, freepbx_gui)
         for key, items in user_plan.items():
             plan[key].extend(items)
+        if not own_user:
+            plan["findings"].extend(_write_findings(user))
     plan["settings"] = _settings(plan)
     return plan
 

@@ -29,10 +29,22 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
 )
 
 DANGEROUS_WRITE = ("system", "command", "originate", "all")
+
 # [ \t]* never crosses a line: linear on any CLI output.
 LIVE_AMI_BIND = re.compile(r"^[ \t]*TCP Bindaddress:[ \t]*(\S+)", re.M)
 LIVE_AMI_ON = re.compile(r"^[ \t]*Manager \(AMI\):[ \t]*Yes", re.M)
 LIVE_HTTP_BIND = re.compile(r"Server Enabled and Bound to (\S+)")
+
+
+def write_grants(value):
+    """The rights of :data:`DANGEROUS_WRITE` an AMI ``write`` value grants, as manager.c's
+    ``get_perm()`` reads it: a right is granted when the last comma-separated word is its
+    name, or when any other word is a prefix of it (``ast_instring()`` compares only the
+    word's length, so ``sys,call`` grants system and an empty word grants every right).
+    Words are compared trimmed and in lower case, which can only find more rights."""
+    words = [word.strip().lower() for word in str(value).split(",")]
+    return [right for right in DANGEROUS_WRITE
+            if words[-1] == right or any(right.startswith(word) for word in words[:-1])]
 
 
 def _bind_findings(general, enabled_option, bind_options, default_bind, what):
@@ -100,8 +112,7 @@ def _other_user(user, named, allowed):
                                    "loopback and the management networks (e.g. %s)")
     for option in ("write", "writeperms"):
         for value in user.get_all(option):
-            rights = [w.strip().lower() for w in str(value).split(",")]
-            bad = [r for r in DANGEROUS_WRITE if r in rights]
+            bad = write_grants(value)
             if bad:
                 failing.append(finding(value.path, value.line, user.name,
                                        "%s includes %s" % (option, ",".join(bad))))

@@ -23,7 +23,7 @@ OFFICE = "192.0.2.0/255.255.255.0"
 def _plan(tmp_path, body, freepbx_user=""):
     (tmp_path / "manager.conf").write_text("[general]\nenabled = yes\n[crm]\n" + body)
     cfg = load_config(str(tmp_path / "manager.conf"), str(tmp_path))
-    user = describe(cfg.first("crm"), [], ["permit", "deny", "acl"], set())
+    user = describe(cfg.first("crm"), ["write"], ["permit", "deny", "acl"], set())
     return ami_acl_plan([user], ["192.0.2.0/24"], freepbx_user=freepbx_user)
 
 
@@ -69,3 +69,28 @@ def test_settings_remove_then_deny_then_permit_in_one_list(tmp_path):
         ("permit", LOOPBACK, "present"), ("permit", OFFICE, "present")]
     assert all(s["control"] == "PBX-AMI-002" and s["section"] == "crm" and s["multiple"]
                for s in plan["settings"])
+
+
+@pytest.mark.parametrize("write, granted", [
+    ("call,system", "system"),
+    ("sys,call", "system"),                 # a word that is a prefix grants the right
+    ("c,call", "command"),
+    ("call,,reporting", "system, command, originate, all"),   # an empty word grants all
+    ("originate", "originate"),
+    ("all", "all"),
+])
+def test_write_rights_asterisk_grants_are_findings(tmp_path, write, granted):
+    plan = _plan(tmp_path, "deny = 0.0.0.0/0.0.0.0\npermit = %s\nwrite = %s\n" % (LOOPBACK, write))
+    assert [f for f in plan["findings"] if "write" in f] == [
+        "[crm] write = %s grants %s (%s:6)" % (write, granted, tmp_path / "manager.conf")]
+
+
+@pytest.mark.parametrize("write", ["call,reporting", "systemx", "call,originatex", "call,commandx"])
+def test_write_rights_asterisk_does_not_grant_are_no_finding(tmp_path, write):
+    plan = _plan(tmp_path, "deny = 0.0.0.0/0.0.0.0\npermit = %s\nwrite = %s\n" % (LOOPBACK, write))
+    assert plan["findings"] == []
+
+
+def test_freepbx_own_user_keeps_its_write_rights(tmp_path):
+    plan = _plan(tmp_path, "permit = %s\nwrite = system,call\n" % LOOPBACK, freepbx_user="crm")
+    assert plan["findings"] == []

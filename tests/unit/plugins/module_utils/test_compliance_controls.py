@@ -424,6 +424,11 @@ def test_pbx_ami_002_user_acl_and_write_rights(judge):
     limited = base + "deny=0.0.0.0/0.0.0.0\npermit=127.0.0.1/255.255.255.255\nwrite=call\n"
     assert status(judge({"manager.conf": limited}), "PBX-AMI-002") == "pass"
     assert status(judge({"manager.conf": limited + "write=system\n"}), "PBX-AMI-002") == "fail"
+    # manager.c grants a right to any word but the last that is a prefix of its name
+    assert status(judge({"manager.conf": limited + "write=sys,call\n"}), "PBX-AMI-002") == "fail"
+    assert status(judge({"manager.conf": limited + "write=call,,reporting\n"}),
+                  "PBX-AMI-002") == "fail"
+    assert status(judge({"manager.conf": limited + "write=call,systemx\n"}), "PBX-AMI-002") == "pass"
     managed = base + "deny=0.0.0.0/0\npermit=10.20.0.0/24\n"
     assert status(judge({"manager.conf": managed}, management_networks=["10.20.0.0/24"]),
                   "PBX-AMI-002") == "pass"
