@@ -20,17 +20,23 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
 )
 
 
-def cidr_problems(networks):
+def cidr_problems(networks, min_prefix=0):
     """Entries of ``networks`` that are not IPv4 networks as an operator gives them
-    (``compliance_acl.operator_network``), as ``'entry: reason'`` strings."""
+    (``compliance_acl.operator_network``), or whose prefix is shorter than ``min_prefix``,
+    as ``'entry: reason'`` strings."""
     if isinstance(networks, (str, bytes)) or not hasattr(networks, "__iter__"):
         return ["%r: must be a list of networks such as 198.51.100.0/24" % (networks,)]
     problems = []
     for entry in networks:
         try:
-            operator_network(entry)
+            net = operator_network(entry)
         except ValueError as exc:
             problems.append("%r: %s" % (entry, exc))
+            continue
+        if net.prefixlen < int(min_prefix):
+            problems.append("%r: a prefix shorter than /%d is not allowed here (/%d spans %d "
+                            "addresses)" % (entry, int(min_prefix), net.prefixlen,
+                                            net.num_addresses))
     return problems
 
 

@@ -140,6 +140,24 @@ ansible_facts:
           type: dict
           sample: {"detected": true, "evidence": ["/etc/freepbx.conf"], "ami_user": "admin",
                    "ami_user_source": "/etc/amportal.conf"}
+        files:
+          description:
+            - The C(*.conf) files directly in O(config_dir) (regular files and symbolic links,
+              which are not followed), by name, with their owner and group (names, or the
+              numeric ID when the system has no name for it). The roles read whether a file
+              exists and who owns it from here instead of a C(stat) task per file.
+          type: dict
+          sample: {"extensions.conf": {"owner": "asterisk", "group": "asterisk", "link": false}}
+        ports:
+          description:
+            - The ports Asterisk listens on, as its configuration sets them - C(sip) - 5060, 5061
+              and the ports of chan_sip's C([general]) C(bindport) and C(*bindaddr) (when
+              chan_sip loads) and of PJSIP's transports' C(bind) (when PJSIP loads); C(iax2) -
+              iax.conf C([general]) C(bindport) (4569 by default); C(rtp) - rtp.conf's
+              C(rtpstart) and C(rtpend) (5000-31000 by default).
+            - Null when a file Asterisk would refuse keeps them from being read; RV(ansible_facts.asterisk.config_errors) says why.
+          type: dict
+          sample: {"sip": [5060, 5061], "iax2": 4569, "rtp": [10000, 20000]}
         config_errors:
           description:
             - Errors met while reading asterisk.conf or modules.conf (file:line message), including
@@ -149,9 +167,13 @@ ansible_facts:
           elements: str
 """
 
+import grp
 import os
+import pwd
+import stat
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import AsteriskConfigError
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
     WATCHED_MODULES,
     discover_module_dir,
@@ -160,6 +182,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules i
     read_asterisk_conf,
     running_modules,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_ports import listen_ports
 from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
     ask,
     control_socket,
@@ -181,6 +204,43 @@ def detect_freepbx(config_dir):
     ami_user, ami_user_source = read_ami_user(FREEPBX_FILES) if evidence else (None, None)
     return {"detected": bool(evidence), "evidence": evidence, "ami_user": ami_user,
             "ami_user_source": ami_user_source}
+
+
+def _name(lookup, number):
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
+
+
+def config_files(config_dir):
+    """``{name: {owner, group, link}}`` of the ``*.conf`` files directly in ``config_dir``,
+    without following links; an unreadable directory has none."""
+    try:
+        names = sorted(name for name in os.listdir(config_dir) if name.endswith(".conf"))
+    except OSError:
+        return {}
+    found = {}
+    for name in names:
+        try:
+            info = os.lstat(os.path.join(config_dir, name))
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
+            found[name] = {"owner": _name(pwd.getpwuid, info.st_uid),
+                           "group": _name(grp.getgrgid, info.st_gid),
+                           "link": stat.S_ISLNK(info.st_mode)}
+    return found
+
+
+def ports(config_dir, modules, errors):
+    """:func:`listen_ports` for the drivers that load, or None (and the reason in ``errors``)."""
+    try:
+        return listen_ports(config_dir, chan_sip=modules["chan_sip"]["loaded"],
+                            pjsip=modules["res_pjsip"]["loaded"] and modules["chan_pjsip"]["loaded"])
+    except AsteriskConfigError as exc:
+        errors.append("%s (the ports Asterisk listens on are unknown)" % exc)
+        return None
 
 
 def gather(module):
@@ -228,6 +288,8 @@ def gather(module):
         "pjsip": combined("res_pjsip", "chan_pjsip"),
         "iax2": combined("chan_iax2"),
         "freepbx": detect_freepbx(config_dir),
+        "files": config_files(config_dir),
+        "ports": ports(config_dir, modules, errors),
         "config_errors": errors,
     }
 

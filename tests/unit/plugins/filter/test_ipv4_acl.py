@@ -31,6 +31,13 @@ def test_cidr_problems_names_the_bad_entry(bad):
     assert repr(bad) in problems[0]
 
 
+@pytest.mark.parametrize("every", ["0.0.0.0/0", "0.0.0.0/0.0.0.0"])
+def test_cidr_problems_min_prefix_refuses_every_address(every):
+    assert cidr_problems([every]) == []
+    problems = cidr_problems(["27.111.14.0/24", every, "128.0.0.0/1"], min_prefix=1)
+    assert len(problems) == 1 and problems[0].startswith(repr(every))
+
+
 def test_cidr_problems_refuses_a_string():
     assert cidr_problems("27.111.14.0/24")
 
