@@ -54,7 +54,7 @@ integration: venv collection images ## The harden playbook end to end on real As
 	python -m pytest -q tests/integration
 
 molecule: venv collection images ## Roles against real Asterisk in containers
-	for scenario in $(SCENARIOS); do molecule test --scenario-name "$$scenario"; done
+	for scenario in $(SCENARIOS); do molecule --base-config .config/molecule/config.yml test --scenario-name "$$scenario"; done
 
 images: engine ## Build (or reuse) the test bed's images
 	tests/images/build.sh $(IMAGES)
