@@ -7,10 +7,10 @@
 
 Hosts ``<prefix>-1`` .. ``<prefix>-<n>`` in group ``pbx``, reached through ``docker exec``;
 the audit gets the test-bed provider network (TEST-NET-2). ``harden`` uses the group variables
-of the harden playbook's integration test (``FLEET_VARS``), so that the benchmark hardens what
-that test proves: firewall and fail2ban off (the containers have no NET_ADMIN), loopback
-trusted, weak secrets rotated into the store next to the inventory, the provider trunk's
-credential waived, the guest context fixed."""
+of the harden playbook's integration test (``HARDEN_VARS`` of tests/integration/fleet.py), so
+that the benchmark hardens what that test proves: firewall and fail2ban off (the containers
+have no NET_ADMIN), loopback trusted, weak secrets rotated into the store next to the
+inventory, the provider trunk's credential waived, the guest context fixed."""
 
 import importlib.util
 import json
@@ -21,11 +21,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def harden_vars():
-    path = os.path.join(HERE, "..", "integration", "test_harden_playbook.py")
-    spec = importlib.util.spec_from_file_location("test_harden_playbook", path)
+    path = os.path.join(HERE, "..", "integration", "fleet.py")
+    spec = importlib.util.spec_from_file_location("fleet", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.FLEET_VARS
+    return module.HARDEN_VARS
 
 
 def main():

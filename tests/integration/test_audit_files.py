@@ -19,18 +19,22 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import uuid
 
 import pytest
 
-from test_audit_playbook import FLEET_VARS, describe, statuses
-from test_harden_playbook import docker, wait_booted
+from fleet import (
+    FLEET_VARS,
+    PBXSEC_INIT,
+    ansible_playbook,
+    containers,
+    describe,
+    docker,
+    read_report,
+    statuses,
+    write_inventory,
+    write_json,
+)
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 # image, Asterisk major version
 IMAGES = {
     "a16": ("pbxsec/asterisk16:latest", 16),
@@ -51,30 +55,12 @@ NOT_IN_THE_IMAGE = {"a16": APP_VOICEMAIL, "f16": APP_VOICEMAIL}
 NOT_IN_THE_FILES = ("PBX-DP-004",)
 # The audit's own variables, without the connection: the backups are reached on the controller.
 AUDIT_VARS = dict((k, v) for k, v in FLEET_VARS.items() if k.startswith("pbx_"))
-RUN_TIMEOUT = 600
+# audit_files.yml runs with no inventory, on the implicit localhost: no warning about that.
+QUIET = {"ANSIBLE_LOCALHOST_WARNING": "0", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0"}
 
 
 def playbook(workdir, *args):
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith("ANSIBLE_"))
-    env.update({"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_NOCOLOR": "1",
-                "ANSIBLE_PIPELINING": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0",
-                "ANSIBLE_LOCALHOST_WARNING": "0", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-                "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "ansible-local")})
-    return subprocess.run([ANSIBLE_PLAYBOOK] + list(args), env=env, cwd=workdir,
-                          capture_output=True, timeout=RUN_TIMEOUT, check=False)
-
-
-def write_json(path, data):
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    return path
-
-
-def read_report(reports, proc):
-    path = os.path.join(reports, "fleet.json")
-    assert os.path.exists(path), describe(proc)
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return ansible_playbook(workdir, *args, settings=QUIET)
 
 
 @pytest.fixture(scope="module")
@@ -82,21 +68,13 @@ def pbxs(tmp_path_factory):
     """``(workdir, {key: container name})``: the stock images, booted, each /etc/asterisk
     copied to <workdir>/backups/<key>/etc/asterisk."""
     workdir = str(tmp_path_factory.mktemp("audit-files"))
-    prefix = "pbxsec-af-%s" % uuid.uuid4().hex[:8]
-    names = dict((key, "%s-%s" % (prefix, key)) for key in IMAGES)
-    try:
-        for key, (image, dummy_version) in IMAGES.items():
-            docker("run", "-d", "--network", "none", "--name", names[key], image,
-                   "/usr/local/sbin/pbxsec-init")
+    images = dict((key, image) for key, (image, dummy_version) in IMAGES.items())
+    with containers("af", images, command=PBXSEC_INIT) as names:
         for key, name in names.items():
-            wait_booted(name)
             etc = os.path.join(workdir, "backups", key, "etc")
             os.makedirs(etc)
             docker("cp", "%s:/etc/asterisk" % name, etc)
         yield workdir, names
-    finally:
-        for name in names.values():
-            docker("rm", "-f", "-v", name, check=False)
 
 
 def audit_backups(workdir, label, audit_vars, with_version):
@@ -120,8 +98,8 @@ def live_and_backup(pbxs):
     no version)``, by image key."""
     workdir, names = pbxs
     audit_vars = write_json(os.path.join(workdir, "audit-vars.json"), AUDIT_VARS)
-    inventory = write_json(os.path.join(workdir, "inventory.json"), {"all": {"children": {"pbx": {
-        "hosts": dict((name, {}) for name in names.values()), "vars": FLEET_VARS}}}})
+    inventory = write_inventory(os.path.join(workdir, "inventory.json"),
+                                dict((name, {}) for name in names.values()), FLEET_VARS)
     live_dir = os.path.join(workdir, "live")
     live = playbook(workdir, "-i", inventory, "pbxsec.hardening.audit",
                     "-e", "pbx_report_dir=" + live_dir)

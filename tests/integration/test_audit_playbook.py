@@ -7,7 +7,7 @@
 
 A fleet of the five test-bed images (stock and site Asterisk 16 and 22, and the FreePBX 16
 layout) plus one stopped container (unreachable) is started once per session, ``--network none``, reached with
-``community.docker.docker`` exactly as the harden test does (its helpers are reused).  In order:
+``community.docker.docker`` exactly as the harden test does (the helpers of fleet.py).  In order:
 
 1. the audit of the fresh fleet (``-vvv``) exits non-zero, lists the failing control IDs that
    Asterisk's rules imply for each image, reports the stopped host as unreachable while the others
@@ -26,26 +26,23 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from test_harden_playbook import (  # the harden test's docker and secret-search helpers
+from fleet import (  # the docker, fleet and secret-search helpers shared with the harden test
+    FLEET_VARS,
+    PBXSEC_INIT,
     TOKEN,
-    config_tar,
-    docker,
+    Fleet,
+    describe,
     fleet_secrets,
     manifest,
     secret_hits,
-    wait_booted,
+    start_fleet,
+    statuses,
 )
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 IMAGES = {
     "a16": "pbxsec/asterisk16:latest",
     "s16": "pbxsec/asterisk16-site:latest",
@@ -59,16 +56,6 @@ NOT_FIXED_BY_HARDEN = ("PBX-DP-001", "PBX-DP-002", "PBX-DP-003", "PBX-DP-004", "
                        "PBX-VM-006", "PBX-SEC-001", "PBX-SEC-002", "PBX-SEC-003", "PBX-SEC-004",
                        "PBX-SEC-005", "PBX-NET-001", "PBX-NET-002", "PBX-NET-003", "PBX-NET-004",
                        "PBX-LOG-001", "PBX-LOG-002")
-FLEET_VARS = {
-    "ansible_connection": "community.docker.docker",
-    "ansible_python_interpreter": "auto_silent",
-    "pbx_become": False,
-    "pbx_provider_networks": ["198.51.100.0/24"],      # TEST-NET-2 stands in for the provider
-    "pbx_trusted_networks": ["127.0.0.1/32"],
-    # Containers without NET_ADMIN, on no network: molecule/network proves these two roles.
-    "pbx_firewall_enabled": False,
-    "pbx_fail2ban_enabled": False,
-}
 # Failing controls of the fresh images, by Asterisk's rules (see the docstrings of the checks):
 # 16 has no app_voicemail (voicemail controls not applicable) and ships allowoverlap=no; 22 has
 # no chan_sip; every image ships the IAX2 [guest] user reaching [public], no security log, no
@@ -97,80 +84,13 @@ FREEPBX_GUI = {
     "PBX-AMI-001": "Settings > Advanced Settings > Asterisk Manager Host",
     "PBX-LOG-001": "Settings > Asterisk Logfile Settings",
 }
-RUN_TIMEOUT = 600
-
-
-class Fleet:
-    def __init__(self, names, down, workdir):
-        self.names = names          # key -> container name
-        self.down = down            # the stopped container
-        self.workdir = workdir
-        self.fresh = {}
-        self.inventory = os.path.join(workdir, "inventory.yml")
-        hosts = dict((name, {}) for name in list(names.values()) + [down])
-        with open(self.inventory, "w", encoding="utf-8") as handle:
-            json.dump({"all": {"children": {"pbx": {"hosts": hosts, "vars": FLEET_VARS}}}}, handle)
-
-    @property
-    def hosts(self):
-        return list(self.names.values())
-
-    def manifests(self):
-        return dict((name, manifest(config_tar(name))) for name in self.hosts)
-
-    def playbook(self, playbook, *args):
-        env = dict((k, v) for k, v in os.environ.items() if not k.startswith("ANSIBLE_"))
-        env.update({"ANSIBLE_COLLECTIONS_PATH": COLLECTIONS, "ANSIBLE_NOCOLOR": "1",
-                    "ANSIBLE_PIPELINING": "1", "ANSIBLE_RETRY_FILES_ENABLED": "0",
-                    "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "ansible-local")})
-        cmd = [ANSIBLE_PLAYBOOK, "-i", self.inventory, playbook] + list(args)
-        return subprocess.run(cmd, env=env, cwd=self.workdir, capture_output=True,
-                              timeout=RUN_TIMEOUT, check=False)
-
-    def audit(self, label, *args):
-        """Run audit.yml with reports in <workdir>/<label>; returns (process, fleet report)."""
-        reports = os.path.join(self.workdir, label)
-        proc = self.playbook("pbxsec.hardening.audit", "-e", "pbx_report_dir=" + reports, *args)
-        path = os.path.join(reports, "fleet.json")
-        assert os.path.exists(path), describe(proc)
-        with open(path, encoding="utf-8") as handle:
-            return proc, json.load(handle), reports
-
-
-def describe(proc):
-    return "rc=%d\n%s\n%s" % (proc.returncode, proc.stdout.decode("utf-8", "replace")[-4000:],
-                              proc.stderr.decode("utf-8", "replace")[-3000:])
-
-
-def statuses(report):
-    """{host: {control ID: status}} of the audited hosts."""
-    return dict((h["name"], dict((c["id"], c["status"]) for c in h["controls"]))
-                for h in report["hosts"] if h["controls"])
 
 
 @pytest.fixture(scope="session")
 def fleet(tmp_path_factory):
-    prefix = "pbxsec-au-%s" % uuid.uuid4().hex[:8]
-    names = dict((key, "%s-%s" % (prefix, key)) for key in IMAGES)
-    down = prefix + "-down"
-    created = []
-    try:
-        for key, image in IMAGES.items():
-            created.append(names[key])
-            docker("run", "-d", "--network", "none", "--name", names[key], image,
-                   "/usr/local/sbin/pbxsec-init")
-        created.append(down)
-        docker("create", "--network", "none", "--name", down, IMAGES["a16"],
-               "/usr/local/sbin/pbxsec-init")
-        for name in names.values():
-            wait_booted(name)
-        result = Fleet(names, down, str(tmp_path_factory.mktemp("audit")))
-        for name in result.hosts:
-            result.fresh[name] = config_tar(name)
+    with start_fleet(Fleet, "au", IMAGES, str(tmp_path_factory.mktemp("audit")), FLEET_VARS,
+                     down=("down", IMAGES["a16"]), command=PBXSEC_INIT) as result:
         yield result
-    finally:
-        for name in created:
-            docker("rm", "-f", "-v", name, check=False)
 
 
 @pytest.fixture(scope="session")
@@ -305,7 +225,7 @@ def test_after_harden_the_audit_is_compliant(fleet, stock_audit):
     # The FreePBX host's harden run needs its MariaDB settings database: molecule/freepbx proves
     # that; here the FreePBX host is audited only.
     live = ",".join(name for key, name in fleet.names.items() if key != "f16")
-    harden = fleet.playbook("pbxsec.hardening.harden", "-l", live, "-e", waivers)
+    harden = fleet.ansible_playbook("pbxsec.hardening.harden", "-l", live, "-e", waivers)
     assert harden.returncode == 0, describe(harden)
     proc, report, dummy = fleet.audit("hardened", "-l", live, "-e", waivers)
     found = statuses(report)

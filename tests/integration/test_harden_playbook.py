@@ -29,25 +29,27 @@ Run: ``PYTHONPATH=.cache/collections .venv/bin/python -m pytest -q tests/integra
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
-import os
 import re
-import subprocess
-import sys
-import tarfile
-import time
-import uuid
 
 import pytest
-import yaml
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-COLLECTIONS = os.path.join(REPO, ".cache", "collections")
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+from fleet import (
+    CONFIG_DIR,
+    HARDEN_VARS,
+    TOKEN,
+    Fleet,
+    config_tar,
+    fleet_secrets,
+    manifest,
+    manifest_diff,
+    secret_hits,
+    start_fleet,
+    tar_files,
+    write_config_file,
+)
+
 PLAYBOOK = "pbxsec.hardening.harden"
-CONFIG_DIR = "/etc/asterisk"
 
 # Fleet member -> image. Keys are also the suffixes of the container names.
 IMAGES = {
@@ -57,108 +59,13 @@ IMAGES = {
     "s22": "pbxsec/asterisk22-site:latest",
 }
 
-FLEET_VARS = {
-    "ansible_connection": "community.docker.docker",
-    "ansible_python_interpreter": "auto_silent",
-    "pbx_become": False,
-    # Test networks only: TEST-NET-2 stands in for the provider; the site trunk is loopback.
-    "pbx_provider_networks": ["198.51.100.0/24"],
-    "pbx_trusted_networks": ["127.0.0.1/32"],
-    # Containers without NET_ADMIN, on no network: molecule/network proves these two roles.
-    "pbx_firewall_enabled": False,
-    "pbx_fail2ban_enabled": False,
-    # Weak phone secrets and voicemail PINs are rotated into the store next to the inventory
-    # (the role's default place); the provider trunk's credential is the provider's to change.
-    "pbx_secrets_rotate": True,
-    "pbx_secrets_object_waivers": {"kiwi-trunk": "provider credential",
-                                   "kiwi-trunk-auth": "provider credential"},
-    "pbx_dialplan_fix_guest_context": True,
-}
+# The group variables are fleet.HARDEN_VARS (also those of the release test and of
+# tests/bench/bench_inventory.py): firewall and fail2ban off, loopback trusted, weak secrets
+# rotated into the store next to the inventory, the provider trunk's credential waived.
 # The typical-site dialplan jumps from the trunk context into from-internal: reported by the
 # dialplan role, which does not rewrite the operator's dialplan.
 SITE_WAIVERS = {"pbx_waivers": {"PBX-DP-002": "site dialplan", "PBX-VM-006": "site dialplan"}}
 HOST_VARS = {"s16": SITE_WAIVERS, "s22": SITE_WAIVERS}
-
-RUN_TIMEOUT = 600
-
-
-# --------------------------------------------------------------------------------------------
-# Docker and the configuration directory
-# --------------------------------------------------------------------------------------------
-
-def docker(*args, stdin=None, check=True, timeout=120):
-    proc = subprocess.run(("docker",) + args, input=stdin, capture_output=True, timeout=timeout,
-                          check=False)
-    if check and proc.returncode != 0:
-        raise AssertionError("docker %s failed (rc=%d): %s" % (
-            " ".join(args[:4]), proc.returncode, proc.stderr.decode("utf-8", "replace")))
-    return proc
-
-
-def wait_booted(name, timeout=90):
-    deadline = time.monotonic() + timeout
-    while True:
-        proc = docker("exec", name, "asterisk", "-rx", "core waitfullybooted", check=False)
-        if proc.returncode == 0 and b"fully booted" in proc.stdout:
-            return
-        if time.monotonic() > deadline:
-            logs = docker("logs", "--tail", "30", name, check=False)
-            raise AssertionError("Asterisk did not boot in %s: %r %r" % (
-                name, proc.stdout + proc.stderr, logs.stdout + logs.stderr))
-        time.sleep(0.5)
-
-
-def config_tar(name):
-    """/etc/asterisk of a container as tar bytes (contents, modes, owners, mtimes)."""
-    return docker("exec", name, "tar", "-C", CONFIG_DIR, "-cf", "-", ".").stdout
-
-
-def tar_files(tar_bytes):
-    """{relative path: bytes} of the regular files of a config tar."""
-    files = {}
-    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                files[os.path.normpath(member.name)] = tar.extractfile(member).read()
-    return files
-
-
-def manifest(tar_bytes):
-    """{relative path: (type, mode, uid, gid, mtime, sha256 or link target)} of a config tar."""
-    out = {}
-    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
-        for member in tar.getmembers():
-            if member.isfile():
-                what = hashlib.sha256(tar.extractfile(member).read()).hexdigest()
-            else:
-                what = member.linkname
-            out[os.path.normpath(member.name)] = (
-                member.type.decode(), "%04o" % member.mode, member.uid, member.gid,
-                int(member.mtime), what)
-    return out
-
-
-def manifest_diff(before, after):
-    """Human-readable differences of two manifests (empty when identical)."""
-    lines = []
-    for path in sorted(set(before) | set(after)):
-        if before.get(path) != after.get(path):
-            lines.append("%s: %s -> %s" % (path, before.get(path), after.get(path)))
-    return lines
-
-
-def write_config_file(name, relpath, data):
-    """Overwrite one file of /etc/asterisk in place (owner and mode stay)."""
-    docker("exec", "-i", name, "sh", "-c", 'cat > "$1"', "sh", CONFIG_DIR + "/" + relpath,
-           stdin=data)
-
-
-def restore_config(name, tar_bytes):
-    """Put /etc/asterisk back exactly as in tar_bytes (contents, modes, owners, mtimes)."""
-    docker("exec", "-i", name, "sh", "-c",
-           'find "$1" -mindepth 1 -delete && tar -C "$1" -xpf -', "sh", CONFIG_DIR,
-           stdin=tar_bytes)
-    assert manifest(config_tar(name)) == manifest(tar_bytes), "restore of %s failed" % name
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,81 +137,22 @@ class Run:
             self.stderr.decode("utf-8", "replace")[-4000:])
 
 
-class Fleet:
-    def __init__(self, names, workdir):
-        self.names = names                  # fleet key -> container (= inventory host) name
-        self.workdir = workdir
-        self.inventory = os.path.join(workdir, "inventory.yml")
-        self.fresh = {}                     # container name -> tar of the image's /etc/asterisk
-        with open(self.inventory, "w", encoding="utf-8") as handle:
-            json.dump({"all": {"children": {"pbx": {
-                "hosts": {name: HOST_VARS.get(key, {}) for key, name in names.items()},
-                "vars": FLEET_VARS}}}}, handle, indent=2)      # JSON is YAML
-
-    @property
-    def hosts(self):
-        return list(self.names.values())
-
-    def stored_secrets(self):
-        """{value: "store:key"} of the secrets and PINs the runs generated (every host)."""
-        store = os.path.join(self.workdir, ".pbx-secrets")
-        found = {}
-        for name in sorted(os.listdir(store)) if os.path.isdir(store) else []:
-            with open(os.path.join(store, name), encoding="utf-8") as handle:
-                for key, value in (yaml.safe_load(handle) or {}).items():
-                    found[str(value)] = "%s:%s" % (name, key)
-        return found
-
-    def manifests(self):
-        return {name: manifest(config_tar(name)) for name in self.hosts}
-
-    def restore_fresh(self):
-        for name in self.hosts:
-            restore_config(name, self.fresh[name])
-
+class HardenFleet(Fleet):
     def playbook(self, *args, json_callback=False):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_FORCE_COLOR": "0",
-            "ANSIBLE_PIPELINING": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCAL_TEMP": os.path.join(self.workdir, "ansible-local"),
-        })
+        settings = {"ANSIBLE_FORCE_COLOR": "0"}
         if json_callback:
-            env.update({"ANSIBLE_STDOUT_CALLBACK": "json", "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1"})
-        cmd = [ANSIBLE_PLAYBOOK, "-i", self.inventory, PLAYBOOK] + list(args)
-        proc = subprocess.run(cmd, env=env, cwd=self.workdir, capture_output=True,
-                              timeout=RUN_TIMEOUT, check=False)
+            settings.update({"ANSIBLE_STDOUT_CALLBACK": "json",
+                             "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1"})
+        proc = self.ansible_playbook(PLAYBOOK, *args, settings=settings)
         return Run(list(args), proc, json_callback)
 
 
 @pytest.fixture(scope="session")
 def fleet(tmp_path_factory):
     """Four fresh PBX containers (removed at the end, whatever happens)."""
-    missing = [image for image in IMAGES.values()
-               if docker("image", "inspect", image, check=False).returncode != 0]
-    assert not missing, "test bed images missing (run `make images`): %s" % missing
-    assert os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "pbxsec", "hardening")), \
-        "the collection is not linked into %s (run `make collection`)" % COLLECTIONS
-    prefix = "pbxsec-it-%s" % uuid.uuid4().hex[:8]
-    names = {key: "%s-%s" % (prefix, key) for key in IMAGES}
-    created = []
-    try:
-        for key, image in IMAGES.items():
-            created.append(names[key])
-            docker("run", "-d", "--network", "none", "--label", "org.pbxsec.it=" + prefix,
-                   "--name", names[key], image)
-        for name in created:
-            wait_booted(name)
-        result = Fleet(names, str(tmp_path_factory.mktemp("fleet")))
-        for name in result.hosts:
-            result.fresh[name] = config_tar(name)
+    with start_fleet(HardenFleet, "it", IMAGES, str(tmp_path_factory.mktemp("fleet")),
+                     HARDEN_VARS, HOST_VARS, label=True) as result:
         yield result
-    finally:
-        for name in created:
-            docker("rm", "-f", "-v", name, check=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -391,102 +239,8 @@ def test_second_run_changes_nothing(fleet, real_run, second_run):
 # 4: no secret in any byte of the output
 # --------------------------------------------------------------------------------------------
 #
-# The secrets are read from the fresh images' /etc/asterisk (active lines only, `;` comments
-# stripped): values of secret, password, md5secret, remotesecret, md5_cred and dbpass options,
-# the secret of `register =>` lines and the PINs of voicemail mailbox lines
-# (`MAILBOX => PIN,...` in voicemail*.conf). The *public text* of the configuration is every
-# byte of it with those values cut out: comments, option names, Asterisk's documentation
-# samples (`;secret=blah`, `;authpassword=password`), which diffs and -vvv results may show.
-# Rule for searching the secrets:
-#
-# - values shorter than 4 characters (the site's `100`, `101`) are skipped: they are extension
-#   and mailbox numbers, section names, counts and line numbers all over any output;
-# - a value is *distinctive* when it has a letter and is no token of the public text (`kiwi123`,
-#   `thegrouch`, ...). A distinctive value must not occur anywhere in the output, as any
-#   substring;
-# - every other value (all-digit PINs and secrets such as `4242`, `1234`, `1000`, which also
-#   occur as mailbox numbers, pids, timestamps and sizes; ordinary words such as `password`)
-#   must not occur in a credential context: as a whole token after a credential-like key
-#   (a word containing secret, pass, pin, cred or auth) and `=`, `=>`, `:` or blanks, quoted or
-#   not; or as the PIN of a mailbox line (`DIGITS => [-]VALUE`). A context match that is
-#   verbatim in the public text (a commented sample such as `;authpassword=password`) is that
-#   text, not a leak.
-
-CREDENTIAL_OPTION = re.compile(
-    r"^\s*(secret|password|md5secret|remotesecret|md5_cred|dbpass|dbpassword)\s*=>?\s*(.*)$", re.I)
-REGISTER_LINE = re.compile(r"^\s*register\s*=>\s*(\S+)", re.I)
-MAILBOX_LINE = re.compile(r"^\s*([\w-]+)\s*=>\s*([^,]*)")
-TOKEN = re.compile(rb"[A-Za-z0-9]+")
-
-
-def strip_comment(line):
-    return re.split(r"(?<!\\);", line, maxsplit=1)[0]
-
-
-def credential_values(relpath, text):
-    """(line number, value span start, value) of every credential of an active config line."""
-    found = []
-    voicemail = os.path.basename(relpath).startswith("voicemail")
-    section = ""
-    for lineno, raw in enumerate(text.split("\n"), 1):
-        line = strip_comment(raw).rstrip()
-        header = re.match(r"^\s*\[([^\]]*)\]", line)
-        if header:
-            section = header.group(1).lower()
-            continue
-        match = CREDENTIAL_OPTION.match(line)
-        if match:
-            found.append((lineno, match.group(2).strip().strip('"')))
-            continue
-        match = REGISTER_LINE.match(line)
-        if match:
-            spec = match.group(1).split("://", 1)[-1].rsplit("@", 1)[0]
-            parts = spec.split(":")
-            if len(parts) > 1:
-                found.append((lineno, parts[1]))
-            continue
-        if voicemail and section not in ("general", "zonemessages"):
-            match = MAILBOX_LINE.match(line)
-            if match:
-                found.append((lineno, match.group(2).strip().lstrip("-*")))
-    return [(lineno, value) for lineno, value in found if value]
-
-
-def fleet_secrets(fleet):
-    """{value: [where]} of the fresh fleet, and its public text (bytes, values cut out)."""
-    secrets, public = {}, []
-    for host, tar_bytes in fleet.fresh.items():
-        for relpath, data in sorted(tar_files(tar_bytes).items()):
-            values = credential_values(relpath, data.decode("utf-8", "replace"))
-            by_line = {}
-            for lineno, value in values:
-                secrets.setdefault(value, []).append("%s:%s:%d" % (host, relpath, lineno))
-                by_line.setdefault(lineno, []).append(value.encode("utf-8"))
-            for lineno, line in enumerate(data.split(b"\n"), 1):
-                for value in by_line.get(lineno, ()):
-                    line = line.replace(value, b"\0")
-                public.append(line)
-    return secrets, b"\n".join(public)
-
-
-def secret_hits(output, value, distinctive, public):
-    """Where `value` shows in `output` (bytes), as the rule above says."""
-    raw = re.escape(value.encode("utf-8"))
-    context = re.compile(
-        rb"(?i)(?:[a-z0-9_-]*(?:secret|pass|pin|cred|auth)[a-z0-9_-]*\\?[\"']?"
-        rb"(?:[ \t]*(?:=>?|:)[ \t]*|[ \t]+(?:is[ \t]+)?)\\?[\"']?"
-        rb"|(?<![A-Za-z0-9])\d+[ \t]*=>[ \t]*-?)" + raw + rb"\Z")
-    hits = []
-    for match in re.finditer(raw, output):
-        start, end = match.span()
-        if not distinctive:
-            if re.match(rb"[A-Za-z0-9_-]", output[end:end + 1]):
-                continue                                # part of a longer token
-            found = context.search(output[max(0, start - 80):end])
-            if found is None or found.group(0) in public:
-                continue
-        hits.append(output[max(0, start - 60):end + 20])
-    return hits
+# The secrets of the fresh images and of the secrets store, searched in the output of runs 1 and
+# 2 by the rule of fleet.py (fleet_secrets, secret_hits).
 
 
 def test_no_secret_in_output(fleet, check_run, real_run):

@@ -20,12 +20,11 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 
 import pytest
 import yaml
 
-from test_harden_playbook import FLEET_VARS, docker, wait_booted
+from fleet import HARDEN_VARS, ansible_env, containers, write_inventory
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -41,10 +40,8 @@ def run(args, env, cwd, timeout=600):
 def installed(tmp_path_factory):
     """(environment, work dir, installed collection dir) of the release tarball."""
     work = tmp_path_factory.mktemp("release")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ANSIBLE_") and k != "PYTHONPATH"}
-    env.update({"ANSIBLE_COLLECTIONS_PATH": str(work / "collections"), "ANSIBLE_NOCOLOR": "1",
-                "ANSIBLE_LOCAL_TEMP": str(work / "ansible-local"), "HOME": str(work)})
+    env = ansible_env(str(work), collections=str(work / "collections"), drop=("PYTHONPATH",))
+    env["HOME"] = str(work)
     build = run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", REPO,
                  "--output-path", str(work)], env, str(work))
     assert build.returncode == 0, build.stderr
@@ -64,15 +61,9 @@ def installed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def host(installed):
     _env, work, _target, _tarball = installed
-    name = "pbxsec-rel-%s" % uuid.uuid4().hex[:8]
-    docker("run", "-d", "--network", "none", "--name", name, IMAGE)
-    try:
-        wait_booted(name)
-        with open(str(work / "inventory.yml"), "w", encoding="utf-8") as handle:
-            json.dump({"pbx": {"hosts": {name: {}}, "vars": FLEET_VARS}}, handle)
-        yield name
-    finally:
-        docker("rm", "-f", "-v", name, check=False)
+    with containers("rel", {"a16": IMAGE}) as names:
+        write_inventory(str(work / "inventory.yml"), {names["a16"]: {}}, HARDEN_VARS)
+        yield names["a16"]
 
 
 def playbook(installed, *args):
