@@ -8,11 +8,14 @@ catalogue = audit areas = role tags = docs.
 
 - The audit: the checks of ``compliance_audit.AREAS`` judge exactly the catalogue's controls
   judged on the host, each once; every other control has its fixed verdict.
-- The roles: every control with a role appears as a tag on that role's tasks (and on the tasks
-  of the roles in ``also_in``); no task tag that looks like a control ID names a control that
-  is not in the catalogue or that the catalogue gives to another role; a task named after a
-  control carries its tag; an ``asterisk_config`` task of a control that sets the option of one
-  of its settings to a literal value sets the catalogue's value.
+- The roles: every role declares its controls by area tag (``__pbx_<role>_controls`` in its
+  vars, which ``selected_controls`` turns into the controls a run enforces): exactly the
+  catalogue's controls of that role (and of the roles in ``also_in``). No task carries two
+  control IDs as tags (``--skip-tags`` of one would skip the other: such a task carries
+  ``always`` and runs for the selected controls); no task tag that looks like a control ID
+  names a control that is not in the catalogue or not the role's; a task named after a control
+  carries its tag, or ``always``; an ``asterisk_config`` task of a control that sets the option
+  of one of its settings to a literal value sets the catalogue's value.
 - The docs: docs/controls.md and the README's control table are what tests/docs/control_docs.py
   writes from the catalogue now (``make docs``).
 
@@ -221,35 +224,67 @@ def all_role_tasks(root=_REPO):
                 if os.path.isdir(os.path.join(base, role, "tasks")))
 
 
-def tag_problems(catalogue, tasks_by_role):
-    """What keeps the roles' task tags from matching the catalogue's roles."""
+def role_controls(root, role):
+    """``[control ID]`` of ``__pbx_<role>_controls`` (``{area tag: [control ID]}``) in the
+    role's vars/main.yml; None when the role declares none."""
+    path = os.path.join(root, "roles", role, "vars", "main.yml")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        declared = (yaml.safe_load(handle) or {}).get("__pbx_%s_controls" % role)
+    if not isinstance(declared, dict):
+        return None
+    return [control for ids in declared.values() for control in ids]
+
+
+def all_role_controls(root=_REPO):
+    base = os.path.join(root, "roles")
+    return dict((role, role_controls(root, role)) for role in sorted(os.listdir(base)))
+
+
+def tag_problems(catalogue, tasks_by_role, controls_by_role):
+    """What keeps the roles' declared controls and task tags from matching the catalogue."""
     by_id = dict((c.id, c) for c in catalogue)
-    tagged = dict((role, set(tag for _f, _n, tags, _c in tasks for tag in tags))
-                  for role, tasks in tasks_by_role.items())
     problems = []
     for control in catalogue:
         for role in control.roles:
-            if role not in tagged:
+            if role not in tasks_by_role:
                 problems.append("%s: role %s has no tasks" % (control.id, role))
-            elif control.id not in tagged[role]:
-                problems.append("%s: no task of role %s carries its tag" % (control.id, role))
+            elif control.id not in (controls_by_role.get(role) or ()):
+                problems.append("%s: not in __pbx_%s_controls" % (control.id, role))
+    for role, declared in sorted(controls_by_role.items()):
+        if declared is None:
+            if role in tasks_by_role and any(role in c.roles for c in catalogue):
+                problems.append("roles/%s: declares no __pbx_%s_controls" % (role, role))
+            continue
+        for control in declared:
+            if control not in by_id:
+                problems.append("roles/%s: __pbx_%s_controls: %s is not a control of the "
+                                "catalogue" % (role, role, control))
+            elif role not in by_id[control].roles:
+                problems.append("roles/%s: __pbx_%s_controls: %s, a control of role %s" % (
+                    role, role, control, by_id[control].role))
     for role, tasks in sorted(tasks_by_role.items()):
         for name, task, tags, _config in tasks:
             where = "roles/%s/tasks/%s: %r" % (role, name, task[:60])
-            for tag in sorted(t for t in tags if ID_LIKE.match(t)):
+            ids = sorted(t for t in tags if ID_LIKE.match(t))
+            if len(ids) > 1:
+                problems.append("%s: tags %s (--skip-tags of one skips the others: tag it "
+                                "always and select the controls)" % (where, ", ".join(ids)))
+            for tag in ids:
                 if tag not in by_id:
                     problems.append("%s: tag %s is not a control of the catalogue" % (where, tag))
                 elif role not in by_id[tag].roles:
                     problems.append("%s: tag %s, a control of role %s" % (
                         where, tag, by_id[tag].role))
             prefix = NAME_PREFIX.match(task)
-            if prefix and prefix.group(1) not in tags:
+            if prefix and prefix.group(1) not in tags and "always" not in tags:
                 problems.append("%s: named after %s without its tag" % (where, prefix.group(1)))
     return sorted(set(problems))
 
 
 def test_role_tags_match_the_catalogue():
-    assert tag_problems(registry.CATALOGUE, all_role_tasks()) == []
+    assert tag_problems(registry.CATALOGUE, all_role_tasks(), all_role_controls()) == []
 
 
 def test_every_role_of_the_catalogue_exists():
@@ -280,33 +315,39 @@ def test_role_tasks_inherit_block_and_import_tags(tmp_path):
             {"PBX-SIP-002", "nested", "sip", "outer"}, None) in tasks
 
 
-def test_tag_problems_finds_a_missing_tag_an_unknown_id_and_a_foreign_control(tmp_path):
+def test_tag_problems_finds_two_ids_an_unknown_id_a_foreign_control_and_a_missing_tag(tmp_path):
     _role(tmp_path, "sip", {"main.yml": "- name: PBX-SIP-001 | PATCH | x\n  tags: [PBX-SIP-001]\n"
                                         "- name: PBX-SIP-02 | PATCH | typo\n  tags: [PBX-SIP-02]\n"
                                         "- name: PBX-AMI-001 | PATCH | y\n  tags: [PBX-AMI-001]\n"
-                                        "- name: PBX-SIP-003 | PATCH | z\n  tags: [sip]\n"})
+                                        "- name: PBX-SIP-003 | PATCH | z\n  tags: [sip]\n"
+                                        "- name: PBX-SIP-001 | PATCH | both\n"
+                                        "  tags: [PBX-SIP-001, PBX-SIP-002]\n"
+                                        "- name: PBX-SIP-002 | PATCH | selected\n"
+                                        "  tags: [always, sip]\n"})
     catalogue = [c for c in registry.CATALOGUE if c.id in ("PBX-SIP-001", "PBX-SIP-002",
                                                            "PBX-SIP-003", "PBX-AMI-001")]
-    problems = tag_problems(catalogue, all_role_tasks(str(tmp_path)))
+    declared = {"sip": ["PBX-SIP-001", "PBX-SIP-002", "PBX-AMI-001"], "manager": None}
+    problems = tag_problems(catalogue, all_role_tasks(str(tmp_path)), declared)
     assert problems == [
         "PBX-AMI-001: role manager has no tasks",
-        "PBX-SIP-002: no task of role sip carries its tag",
-        "PBX-SIP-003: no task of role sip carries its tag",
+        "PBX-SIP-003: not in __pbx_sip_controls",
         "roles/sip/tasks/main.yml: 'PBX-AMI-001 | PATCH | y': tag PBX-AMI-001, a control of "
         "role manager",
+        "roles/sip/tasks/main.yml: 'PBX-SIP-001 | PATCH | both': tags PBX-SIP-001, PBX-SIP-002 "
+        "(--skip-tags of one skips the others: tag it always and select the controls)",
         "roles/sip/tasks/main.yml: 'PBX-SIP-003 | PATCH | z': named after PBX-SIP-003 without "
         "its tag",
         "roles/sip/tasks/main.yml: 'PBX-SIP-02 | PATCH | typo': tag PBX-SIP-02 is not a "
         "control of the catalogue",
+        "roles/sip: __pbx_sip_controls: PBX-AMI-001, a control of role manager",
     ]
 
 
-def test_tag_problems_wants_the_tag_in_every_role_that_shares_a_control():
-    tasks = all_role_tasks()
-    tasks["secrets"] = [(name, task, tags - {"PBX-VM-004"}, config) for name, task, tags, config
-                        in tasks["secrets"]]
-    problems = tag_problems(registry.CATALOGUE, tasks)
-    assert "PBX-VM-004: no task of role secrets carries its tag" in problems
+def test_tag_problems_wants_the_control_in_every_role_that_shares_it():
+    controls = all_role_controls()
+    controls["secrets"] = [c for c in controls["secrets"] if c != "PBX-VM-004"]
+    problems = tag_problems(registry.CATALOGUE, all_role_tasks(), controls)
+    assert "PBX-VM-004: not in __pbx_secrets_controls" in problems
     assert all("PBX-VM-004" in problem for problem in problems), problems
 
 

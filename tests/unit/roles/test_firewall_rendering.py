@@ -39,9 +39,20 @@ def render(role, template, **extra):
         role, "templates", template), **extra)
 
 
+# What asterisk_facts reads from a stock configuration (tests/unit/plugins/module_utils/
+# test_astconf_ports.py proves how it reads them).
+STOCK_PORTS = {"sip": [5060, 5061], "iax2": 4569, "rtp": [5000, 31000]}
+
+
 def evaluate(role, expression, **extra):
     """``expression`` evaluated by Ansible with the defaults of ``role`` and of the role it
-    depends on (common), its vars and ``extra``."""
+    depends on (common), its vars and ``extra`` (the facts of a stock Asterisk's ports unless
+    ``extra`` has its own)."""
+    facts = dict(extra.get("ansible_facts") or {})
+    facts["asterisk"] = dict({"ports": STOCK_PORTS}, **facts.get("asterisk", {}))
+    extra["ansible_facts"] = facts
+    # a play of every tag, as ansible-playbook without --tags runs it
+    extra = dict({"ansible_run_tags": ["all"], "ansible_skip_tags": []}, **extra)
     result = _ansible(["-e", "@" + _role("common", "defaults", "main.yml"),
                        "-e", "@" + _role(role, "defaults", "main.yml"),
                        "-e", "@" + _role(role, "vars", "main.yml"),
@@ -86,19 +97,14 @@ def test_pbx_net_002_rtp_range_defaults_to_asterisk_s_own():
     assert "ip saddr @provider4 udp dport 5000-31000 accept" in ruleset
 
 
-def test_pbx_net_001_ports_come_from_sip_conf_and_pjsip_conf():
-    """FreePBX style: chan_sip on 5160 (udp) and 5161 (tls), PJSIP on 5060."""
-    sip = {"categories": [{"name": "general", "is_template": False,
-                           "effective": {"bindport": "5160", "udpbindaddr": "0.0.0.0",
-                                         "tcpbindaddr": None,
-                                         "tlsbindaddr": "[::]:5161"}}]}
-    pjsip = {"categories": [{"name": "0.0.0.0-udp", "is_template": False,
-                             "effective": {"type": "transport", "bind": "0.0.0.0:5060"}},
-                            {"name": "trunk", "is_template": False,
-                             "effective": {"type": "endpoint", "bind": None}}]}
-    ruleset = render("firewall", "pbxsec.nft.j2", pbx_discovered_firewall_sip=sip,
-                     pbx_discovered_firewall_pjsip=pjsip)
-    assert "ip saddr @provider4 udp dport { 5060, 5061, 5160, 5161 } accept" in ruleset
+def test_pbx_net_001_ports_come_from_the_facts_and_the_operator():
+    """FreePBX style: chan_sip on 5160 (udp) and 5161 (tls), PJSIP on 5060; 5070 added."""
+    ports = dict(STOCK_PORTS, sip=[5060, 5061, 5160, 5161], rtp=[10000, 20000], iax2=4570)
+    ruleset = render("firewall", "pbxsec.nft.j2", pbx_firewall_sip_ports=[5070],
+                     ansible_facts={"asterisk": {"ports": ports}})
+    assert "ip saddr @provider4 udp dport { 5060, 5061, 5070, 5160, 5161 } accept" in ruleset
+    assert "ip saddr @provider4 udp dport 10000-20000 accept" in ruleset
+    assert "udp dport 4570" in ruleset
 
 
 def test_pbx_net_004_rate_limit_and_its_counter():

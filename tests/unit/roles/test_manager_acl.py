@@ -69,15 +69,13 @@ def play(tmp_path, run_play):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     os.symlink(shutil.which("true"), str(bin_dir / "asterisk"))
-    facts = {"running": True, "freepbx": {"detected": False, "evidence": []}}
+    facts = {"running": True, "freepbx": {"detected": False, "evidence": []},
+             "files": {"manager.conf": {"owner": "root", "group": "root", "link": False}}}
 
     def run(config_dir, check=False):
         tasks = [
             {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
                 "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
-            {"name": "manager.conf", "ansible.builtin.stat": {
-                "path": str(config_dir / "manager.conf")},
-             "register": "pbx_discovered_manager_conf"},
             {"name": "AMI", "ansible.builtin.include_role": {
                 "name": "pbxsec.hardening.manager", "tasks_from": "ami.yml"}},
         ]
@@ -190,15 +188,14 @@ def test_pbx_ami_002_freepbx_users_are_closed_in_manager_custom_conf(tmp_path, r
     fwconsole = tmp_path / "fwconsole"
     os.symlink(shutil.which("true"), str(fwconsole))
     facts = {"running": True, "freepbx": {"detected": True, "evidence": [str(fwconsole)],
-                                          "ami_user": "admin"}}
+                                          "ami_user": "admin"},
+             "files": {"manager.conf": {"owner": "root", "group": "root", "link": False}}}
     tasks = [
         {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
             "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
         {"name": "FreePBX layout", "pbxsec.hardening.freepbx_layout": {
             "config_dir": str(config_dir), "roots": ["manager.conf"]},
          "register": "pbx_discovered_freepbx_manager"},
-        {"name": "manager.conf", "ansible.builtin.stat": {"path": str(config_dir / "manager.conf")},
-         "register": "pbx_discovered_manager_conf"},
         {"name": "AMI", "ansible.builtin.include_role": {
             "name": "pbxsec.hardening.manager", "tasks_from": "ami.yml"}},
     ]
