@@ -36,10 +36,19 @@ author:
 options:
   path:
     description:
-      - The ruleset file to write and load, for example V(/etc/nftables.d/pbxsec.nft). Its
-        directory must exist (in check mode it may be missing).
+      - The ruleset file to write and load, for example V(/etc/nftables.d/pbxsec.nft). A missing
+        directory is created (mode C(0750)) when the ruleset is applied; an existing one is left
+        as it is.
     type: path
     required: true
+  boot_include:
+    description:
+      - A file that the host loads at boot, such as Debian's V(/etc/nftables.conf) (read by the
+        C(nftables) service). The module adds the line C(include "<path>") to it when no line
+        says so, after its other lines, which stay as they are; a missing file is created with
+        mode C(0755), as Debian ships it.
+      - Omitted, no boot file is touched.
+    type: path
   content:
     description:
       - The definition of the table, C(table inet pbxsec { ... }), in nft's syntax.
@@ -152,6 +161,10 @@ rollback_file:
   returned: always
   type: str
   sample: /etc/nftables.d/pbxsec.nft.rollback
+boot_include_changed:
+  description: Whether the C(include) line was (or would be) added to O(boot_include).
+  returned: always
+  type: bool
 connections_kept:
   description: The O(keep_connections) the ruleset was shown to accept, as C(protocol/port from source).
   returned: always
@@ -159,9 +172,10 @@ connections_kept:
   elements: str
   sample: [tcp/2222 from 198.51.100.9]
 diff:
-  description: Old and new contents of O(path).
-  returned: when the file changes and diff mode is on
-  type: dict
+  description: Old and new contents of O(path) and, when its line is added, of O(boot_include).
+  returned: when a file changes and diff mode is on
+  type: list
+  elements: dict
 """
 
 import json
@@ -298,6 +312,27 @@ def _probes(module):
     return probes
 
 
+def _boot_text(module, path, boot_include):
+    """``(before, after)`` of ``boot_include`` where it lacks the line that includes ``path``
+    (``before`` is None for a missing file), None where it has it."""
+    line = 'include "%s"' % path
+    try:
+        before = _read(boot_include)
+    except (OSError, UnicodeDecodeError) as exc:
+        module.fail_json(msg="cannot read boot_include %s: %s" % (boot_include, exc))
+    if before is not None and line in (text.strip() for text in before.splitlines()):
+        return None
+    text = before or ""
+    return before, text + ("" if text.endswith("\n") or not text else "\n") + line + "\n"
+
+
+def _write_boot_include(module, boot_include, before, after):
+    tmp = _write_temp(module, os.path.dirname(boot_include) or ".", after)
+    module.atomic_move(tmp, boot_include)
+    if before is None:
+        os.chmod(boot_include, 0o755)
+
+
 def _start_rollback(module, nft, path, previous, table, seconds):
     """Write the ruleset to go back to and start a detached job that loads it after ``seconds``
     unless the file is gone by then."""
@@ -326,6 +361,7 @@ def main():
             state_path=dict(type="path"),
             rollback_seconds=dict(type="int", default=0),
             mode=dict(type="raw", default="0640"),
+            boot_include=dict(type="path"),
             keep_connections=dict(type="list", elements="dict", default=[], options=dict(
                 source=dict(type="str", required=True),
                 port=dict(type="int", required=True),
@@ -343,21 +379,27 @@ def main():
                          % params["table"])
     if "table %s" % table not in " ".join(params["content"].split()):
         module.fail_json(msg="content does not define table %s" % table)
+    # A missing directory is created only when the ruleset is applied; until then the
+    # candidate file waits in the temporary directory.
     directory = os.path.dirname(path)
-    if not os.path.isdir(directory):
-        if not module.check_mode:
-            module.fail_json(msg="the directory of path, %s, does not exist" % directory)
-        directory = tempfile.gettempdir()   # check mode: the play would create it first
+    missing_directory = not os.path.isdir(directory)
+    if missing_directory:
+        directory = tempfile.gettempdir()
     family, name = table.split()
     state_path = params["state_path"] or "/var/lib/pbxsec/nft-%s-%s.json" % (family, name)
 
     wanted = header(table) + params["content"].rstrip("\n") + "\n"
     before = _read(path)
+    boot = _boot_text(module, path, params["boot_include"]) if params["boot_include"] else None
     result = dict(changed=False, file_changed=before != wanted, live_changed=True,
+                  boot_include_changed=boot is not None,
                   rollback_file="", path=path, table=table, connections_kept=[])
-    if module._diff and result["file_changed"]:
-        result["diff"] = dict(before=before or "", after=wanted,
-                              before_header=path, after_header=path)
+    if module._diff:
+        result["diff"] = [dict(before=old or "", after=new,
+                               before_header=label, after_header=label)
+                          for label, old, new in ((path, before, wanted),
+                                                  (params["boot_include"],) + (boot or (None, None)))
+                          if new is not None and old != new]
 
     nft = module.get_bin_path("nft", required=not module.check_mode)
     if nft is None:
@@ -376,9 +418,14 @@ def main():
     recorded = _read(state_path)
     live = _live(module, nft, table, params["dynamic_sets"])
     result["live_changed"] = live is None or recorded is None or json.loads(recorded) != live
-    result["changed"] = result["file_changed"] or result["live_changed"]
-    if not result["changed"] or module.check_mode:
+    result["changed"] = (result["file_changed"] or result["live_changed"]
+                         or result["boot_include_changed"])
+    if module.check_mode or not (result["file_changed"] or result["live_changed"]):
+        if boot and not module.check_mode:
+            _write_boot_include(module, params["boot_include"], *boot)
         module.exit_json(**result)
+    if missing_directory:
+        os.makedirs(os.path.dirname(path), mode=0o750)
 
     if params["rollback_seconds"] > 0:
         result["rollback_file"] = _start_rollback(module, nft, path, before, table,
@@ -394,6 +441,8 @@ def main():
                             json.dumps(_live(module, nft, table, params["dynamic_sets"]),
                                        sort_keys=True))
     module.atomic_move(state_tmp, state_path)
+    if boot:   # only once the file it includes is in place
+        _write_boot_include(module, params["boot_include"], *boot)
     module.exit_json(**result)
 
 

@@ -129,17 +129,46 @@ def test_check_mode_predicts_and_writes_nothing(nft_module, netns, tmp_path):
     before = (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes())
     result = nft_module(TEST_NET, check=True, diff=True)
     assert result["changed"] and result["file_changed"]
-    assert "198.51.100.0/24" in result["diff"]["after"]
-    assert "27.111.14.0/24" in result["diff"]["before"]
+    assert [diff["after_header"] for diff in result["diff"]] == [str(tmp_path / "pbxsec.nft")]
+    assert "198.51.100.0/24" in result["diff"][0]["after"]
+    assert "27.111.14.0/24" in result["diff"][0]["before"]
     assert (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes()) == before
+
+
+def test_the_boot_file_gets_the_include_once_after_its_own_lines(nft_module, netns, tmp_path):
+    boot = tmp_path / "nftables.conf"
+    boot.write_text("#!/usr/sbin/nft -f\nflush ruleset\n# the operator's rules\n")
+    ruleset = tmp_path / "rules.d" / "pbxsec.nft"
+    line = 'include "%s"\n' % ruleset
+
+    predicted = nft_module(KIWI, check=True, diff=True, path=str(ruleset), boot_include=str(boot))
+    assert predicted["changed"] and predicted["boot_include_changed"]
+    assert predicted["diff"][1]["after"].endswith("# the operator's rules\n" + line)
+    assert not ruleset.parent.exists() and line not in boot.read_text()
+
+    result = nft_module(KIWI, path=str(ruleset), boot_include=str(boot))
+    assert result["boot_include_changed"] and result["file_changed"]
+    assert boot.read_text() == "#!/usr/sbin/nft -f\nflush ruleset\n# the operator's rules\n" + line
+    assert oct(ruleset.parent.stat().st_mode & 0o777) == "0o750"
+    again = nft_module(KIWI, path=str(ruleset), boot_include=str(boot))
+    assert not again["changed"] and not again["boot_include_changed"]
+
+
+def test_a_missing_boot_file_is_created_as_debian_ships_it(nft_module, netns, tmp_path):
+    boot = tmp_path / "nftables.conf"
+    result = nft_module(KIWI, boot_include=str(boot))
+    assert result["changed"] and result["boot_include_changed"]
+    assert boot.read_text() == 'include "%s"\n' % (tmp_path / "pbxsec.nft")
+    assert oct(boot.stat().st_mode & 0o777) == "0o755"
 
 
 def test_a_ruleset_nft_refuses_changes_nothing(nft_module, netns, tmp_path):
     nft_module(KIWI)
     before = (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes())
-    result = nft_module(TABLE % "300.1.1.0/24")
+    result = nft_module(TABLE % "300.1.1.0/24", boot_include=str(tmp_path / "nftables.conf"))
     assert result["failed"] and "nft refuses the ruleset" in result["msg"]
     assert (_listing(netns), (tmp_path / "pbxsec.nft").read_bytes()) == before
+    assert not (tmp_path / "nftables.conf").exists()
 
 
 def test_a_changed_live_table_is_restored(nft_module, netns):
