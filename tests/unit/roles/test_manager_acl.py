@@ -8,7 +8,7 @@ AMI user ends with the ACL "deny everything, permit localhost and the management
 Asterisk applies it (acl.c ``ast_apply_ha()``: rules in order, the last match wins). The project's
 own model of Asterisk's ACLs (compliance_acl, the audit's judge) reads the edited tree.
 
-The role's AMI tasks run for real (ansible-playbook, connection local) on a tree in a temporary
+The role's AMI and HTTP tasks run for real (ansible-playbook, connection local) on a tree in a temporary
 directory. Only the facts of asterisk_facts are given (an Asterisk host that runs, whose
 ``asterisk`` command is the system's ``true``, so the reload handler runs too)."""
 
@@ -77,7 +77,7 @@ def play(tmp_path, run_play):
             {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
                 "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
             {"name": "AMI", "ansible.builtin.include_role": {
-                "name": "pbxsec.hardening.manager", "tasks_from": "ami.yml"}},
+                "name": "pbxsec.hardening.manager", "tasks_from": "ami_http.yml"}},
         ]
         play_vars = {"pbx_config_dir": str(config_dir), "pbx_management_networks": MANAGEMENT,
                      "pbx_controls_skip": ["PBX-AMI-001"]}
@@ -193,11 +193,8 @@ def test_pbx_ami_002_freepbx_users_are_closed_in_manager_custom_conf(tmp_path, r
     tasks = [
         {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
             "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
-        {"name": "FreePBX layout", "pbxsec.hardening.freepbx_layout": {
-            "config_dir": str(config_dir), "roots": ["manager.conf"]},
-         "register": "pbx_discovered_freepbx_manager"},
         {"name": "AMI", "ansible.builtin.include_role": {
-            "name": "pbxsec.hardening.manager", "tasks_from": "ami.yml"}},
+            "name": "pbxsec.hardening.manager", "tasks_from": "ami_http.yml"}},
     ]
     play_vars = {"pbx_config_dir": str(config_dir), "pbx_management_networks": MANAGEMENT,
                  "pbx_controls_skip": ["PBX-AMI-001"], "pbx_defer_failures": True}
