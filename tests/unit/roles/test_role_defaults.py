@@ -63,15 +63,3 @@ def test_pbx_sip_trunks_default_to_none_and_the_user_agent_hides_the_version():
     assert defaults["pbx_sip_trunks"] == []
     assert defaults["pbx_sip_useragent"] == "PBX"
     assert "asterisk" not in defaults["pbx_sip_useragent"].lower()
-
-
-def test_pbx_sip_005_006_trunk_and_invite_peers_read_insecure_as_the_audit_does():
-    from test_firewall_rendering import evaluate
-
-    peers = [{"name": name, "effective": {"insecure": insecure}} for name, insecure in (
-        ("carrier", "port,invite"), ("old", "very"), ("nat-only", "port"),
-        ("phone", None), ("off", "very-no"), ("off2", "No"))]
-    found = evaluate("sip", "{{ [__pbx_sip_trunk_peers | map(attribute='name') | list, "
-                     "__pbx_sip_invite_peers | map(attribute='name') | list] }}",
-                     pbx_discovered_sip={"categories": peers})
-    assert found == [["carrier", "old", "nat-only"], ["carrier", "old"]]
