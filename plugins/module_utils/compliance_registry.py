@@ -505,6 +505,16 @@ PROBE_CONTROL_IDS = tuple(control.id for control in CATALOGUE if control.judged 
 HOST_CONTROL_IDS = tuple(control.id for control in CATALOGUE if control.judged == "check")
 
 
+def wanted_value(control_id, option, file_name=None):
+    """The value the Setting rows of ``control_id`` want for ``option`` (of ``file_name`` when
+    the control has settings in several files): what a role's module writes."""
+    for setting in BY_ID[control_id].settings:
+        if setting.option == option and file_name in (None, setting.file):
+            return setting.value
+    raise KeyError("%s has no catalogue setting %s%s"
+                   % (control_id, option, " in %s" % file_name if file_name else ""))
+
+
 def by_area():
     """``[(area, heading, [Control])]`` in the order of :data:`CATALOGUE_AREAS`, controls in catalogue
     order; areas without a control are left out."""

@@ -18,7 +18,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model imp
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
     operator_network,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import BY_ID
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import wanted_value
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager_acl import (
     CONTROL as ACL_CONTROL,
     acl_edits,
@@ -27,14 +27,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager_ac
 AMI_CONTROLS = ("PBX-AMI-001", "PBX-AMI-002")
 HTTP_CONTROL = "PBX-HTTP-001"
 SWITCHED_OFF = "no"
-
-
-def catalogue_value(control, file_name, option):
-    """The value the catalogue's Setting row of ``control`` gives ``option`` of ``file_name``."""
-    for setting in BY_ID[control].settings:
-        if setting.file == file_name and setting.option == option:
-            return setting.value
-    raise KeyError("%s has no setting %s in %s" % (control, option, file_name))
 
 
 def network_problems(networks):
@@ -66,7 +58,7 @@ def general_flags(cfg):
 def _bind(control, file_name, tls_on):
     """``bindaddr`` (and ``tlsbindaddr`` when TLS is on) at the catalogue's value."""
     options = ("bindaddr", "tlsbindaddr") if tls_on else ("bindaddr",)
-    return [(control, option, catalogue_value(control, file_name, "bindaddr"))
+    return [(control, option, wanted_value(control, "bindaddr", file_name))
             for option in options]
 
 
@@ -86,7 +78,7 @@ def http_general(cfg, http_enabled):
     options = _bind(HTTP_CONTROL, "http.conf", tls_on) if http_enabled \
         else [(HTTP_CONTROL, "enabled", SWITCHED_OFF)]
     return options + [(HTTP_CONTROL, "servername",
-                       catalogue_value(HTTP_CONTROL, "http.conf", "servername"))]
+                       wanted_value(HTTP_CONTROL, "servername", "http.conf"))]
 
 
 def manager_settings(cfg, disable, acl_plan, controls, general_file=None):

@@ -15,19 +15,27 @@ from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import Setting
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import networks
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
+    CATALOGUE,
+    wanted_value,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_sip import (
     insecure_options,
     peers,
     trunk_peers,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common import (
-    catalogue_value,
     outside,
 )
 
-# [general] options whose wanted value is the catalogue's.
-GENERAL_CONTROLS = (("PBX-SIP-001", "allowguest"), ("PBX-SIP-002", "alwaysauthreject"),
-                    ("PBX-SIP-003", "autocreatepeer"), ("PBX-SIP-004", "allowoverlap"))
+# The sip.conf [general] options the role sets to the catalogue's value: every `=` setting in
+# [general] of a control the sip role enforces (PBX-SIP-001..004). A new option control of
+# [general] needs its catalogue row and nothing here.
+GENERAL_CONTROLS = tuple(
+    (control.id, setting.option) for control in CATALOGUE if control.role == "sip"
+    for setting in control.settings
+    if setting.file == "sip.conf" and setting.selector.startswith("[general]")
+    and setting.relation == "=")
 DENY_ALL = ("0.0.0.0/0.0.0.0", "0.0.0.0/0")
 
 
@@ -35,13 +43,13 @@ def general_settings(useragent, allowsubscribe_general):
     """``[general]``: PBX-SIP-001..004 (catalogue values), PBX-NET-005 (the role's user agent),
     and PBX-SIP-005's ``allowsubscribe=no`` when the role is asked to refuse subscriptions
     there too."""
-    settings = [Setting(control, "general", option, catalogue_value(control, option))
+    settings = [Setting(control, "general", option, wanted_value(control, option))
                 for control, option in GENERAL_CONTROLS]
     settings += [Setting("PBX-NET-005", "general", "useragent", useragent),
                  Setting("PBX-NET-005", "general", "sdpsession", useragent)]
     if not allowsubscribe_general:
         settings.append(Setting("PBX-SIP-005", "general", "allowsubscribe",
-                                catalogue_value("PBX-SIP-005", "allowsubscribe")))
+                                wanted_value("PBX-SIP-005", "allowsubscribe")))
     return settings
 
 
@@ -113,7 +121,7 @@ def plan_settings(cfg, layout, inputs, controls):
         if peer.name not in trunk_names:
             trunk_names.append(peer.name)
     settings += [Setting("PBX-SIP-005", name, "allowsubscribe",
-                         catalogue_value("PBX-SIP-005", "allowsubscribe")) for name in trunk_names]
+                         wanted_value("PBX-SIP-005", "allowsubscribe")) for name in trunk_names]
     invite = InvitePlan(cfg, layout, inputs.trunk_permit, inputs.trunk_networks,
                         inputs.gui_fixes.get("PBX-SIP-006"))
     if "PBX-SIP-006" in controls:

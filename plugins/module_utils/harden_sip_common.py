@@ -20,7 +20,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
     network,
     operator_network,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import BY_ID
 
 
 class HardenError(Exception):
@@ -64,14 +63,6 @@ def outside(values, nets):
             if net is None or not any(net.subnet_of(allowed) for allowed in nets):
                 found.append(entry)
     return found
-
-
-def catalogue_value(control_id, option):
-    """The value the catalogue's Setting row of ``control_id`` wants for ``option``."""
-    for setting in BY_ID[control_id].settings:
-        if setting.option == option:
-            return setting.value
-    raise KeyError("%s has no catalogue setting %s" % (control_id, option))
 
 
 class Layout:

@@ -21,9 +21,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_pjsip 
     objects,
     trunk_endpoints,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import wanted_value
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common import (
     HardenError,
-    catalogue_value,
     outside,
 )
 
@@ -102,7 +102,7 @@ class EndpointPlan:
                                            ("PBX-PJS-003", "allow_unauthenticated_options",
                                             self.options),
                                            ("PBX-PJS-004", "allow_subscribe", self.trunks)):
-            value = catalogue_value(control, option)
+            value = wanted_value(control, option)
             out += [Setting(control, e.name, option, value, override_file=layout.objects)
                     for e in endpoints]
         out += [Setting("PBX-NET-005", self.global_name, "type", "global",
@@ -162,11 +162,11 @@ class WizardPlan:
         out = []
         if "PBX-PJS-002" in controls:
             out += [Setting("PBX-PJS-002", w.name, "endpoint/identify_by",
-                            catalogue_value("PBX-PJS-002", "identify_by"), section_type="wizard")
+                            wanted_value("PBX-PJS-002", "identify_by"), section_type="wizard")
                     for w in self.noauth]
         if "PBX-PJS-004" in controls:
             out += [Setting("PBX-PJS-004", w.name, "endpoint/allow_subscribe",
-                            catalogue_value("PBX-PJS-004", "allow_subscribe"),
+                            wanted_value("PBX-PJS-004", "allow_subscribe"),
                             section_type="wizard") for w in self.trunks]
         return out
 
@@ -178,7 +178,7 @@ def _true(category, option):
 
 def noload_setting():
     """PBX-PJS-001's ``noload`` line of modules.conf (the catalogue's value)."""
-    return Setting(NOLOAD[0], "modules", "noload", catalogue_value(*NOLOAD), multiple=True)
+    return Setting(NOLOAD[0], "modules", "noload", wanted_value(*NOLOAD), multiple=True)
 
 
 def check(problems):
