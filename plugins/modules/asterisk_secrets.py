@@ -29,6 +29,9 @@ description:
   - Each finding says whether the role may rotate it (RV(findings[].rotatable)). Phone and AMI
     credentials may be replaced by a random secret; provider credentials (trunks, C(register)
     lines, outbound auths) must be changed with the provider first.
+  - With O(pin_policy), the same call also reports the voicemail mailboxes of
+    C(voicemail.conf) whose PIN is weak (C(PBX-VM-004)) in RV(weak_pins), as
+    M(pbxsec.hardening.asterisk_voicemail) does, so that one read serves both audits.
 author:
   - pbxsec.hardening developers (@pbxsec)
 options:
@@ -86,6 +89,32 @@ options:
             (C(qwer), C(4321), C(abcd)), makes a secret weak.
         type: int
         default: 4
+  pin_policy:
+    description:
+      - When given, C(voicemail.conf) of O(config_dir) (when present) is read too and the
+        mailboxes whose PIN breaks this policy are returned in RV(weak_pins); the PINs are never
+        returned. A tree Asterisk would refuse fails the module, as in
+        M(pbxsec.hardening.asterisk_voicemail) with its default O(pbxsec.hardening.asterisk_voicemail#module:strict).
+      - The policy of O(pbxsec.hardening.asterisk_voicemail#module:pin_policy); keys left out
+        keep their defaults.
+    type: dict
+    suboptions:
+      min_length:
+        description: Fewer characters than this is weak.
+        type: int
+        default: 6
+      forbid_mailbox:
+        description: A PIN equal to the mailbox number (or its reverse) is weak.
+        type: bool
+        default: true
+      forbid_sequential:
+        description: Ascending or descending runs (V(123456), V(987654)) are weak.
+        type: bool
+        default: true
+      forbid_repeated:
+        description: One digit repeated, or a unit of up to three repeated (V(111111), V(121212)), is weak.
+        type: bool
+        default: true
 extends_documentation_fragment:
   - pbxsec.hardening.attributes.info_module
   - pbxsec.hardening.attributes
@@ -95,6 +124,7 @@ notes:
   - No option carries a secret, and no result holds one; tests grep C(-vvv) output for them.
 seealso:
   - module: pbxsec.hardening.asterisk_config
+  - module: pbxsec.hardening.asterisk_voicemail
 """
 
 EXAMPLES = r"""
@@ -110,6 +140,13 @@ EXAMPLES = r"""
       ami_min_length: 20
       weak_words: [acme, acme2026]
   register: pbx_discovered_ami_secrets
+
+- name: PBX-SEC-001 | AUDIT | Find weak credentials and weak voicemail PINs in one read
+  pbxsec.hardening.asterisk_secrets:
+    config_dir: /etc/asterisk
+    pin_policy:
+      min_length: 8
+  register: pbx_discovered_secrets
 
 - name: PBX-SEC-001 | AUDIT | Fail on weak credentials
   ansible.builtin.assert:
@@ -176,6 +213,15 @@ findings:
       description: Why not, when not.
       type: str
       sample: "provider credential (host is not dynamic): change it with the provider"
+weak_pins:
+  description:
+    - Mailboxes whose PIN breaks O(pin_policy), without the PIN; empty when O(pin_policy) is not
+      given or C(voicemail.conf) is absent.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{mailbox: "1234", context: default, object: "1234@default",
+            file: /etc/asterisk/voicemail.conf, line: 447}]
 controls:
   description: Control ID to C(pass), C(fail), C(not_applicable) (file absent) or C(error).
   returned: always
@@ -192,8 +238,17 @@ msg:
   sample: "4 weak credential(s): PBX-SEC-001 100, PBX-SEC-001 101, ..."
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
+    AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import refuse_errors
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import weak_pins
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_findings import (
     CONTROLS,
     audit_dir,
@@ -213,6 +268,30 @@ POLICY_SPEC = dict(
     keyboard_walk_length=dict(type="int", default=DEFAULT_POLICY["keyboard_walk_length"]),
 )
 
+PIN_POLICY_SPEC = dict(
+    min_length=dict(type="int", default=6),
+    forbid_mailbox=dict(type="bool", default=True),
+    forbid_sequential=dict(type="bool", default=True),
+    forbid_repeated=dict(type="bool", default=True),
+)
+
+
+def _weak_pins(module, config_dir, policy):
+    """The weak-PIN reports of ``config_dir``/voicemail.conf ([] when absent), as
+    asterisk_voicemail returns them; fails the module on a tree Asterisk would refuse."""
+    path = os.path.join(config_dir, "voicemail.conf")
+    if not os.path.exists(path):
+        return []
+    if policy.get("min_length") is not None and policy["min_length"] < 1:
+        module.fail_json(msg="pin_policy.min_length must be at least 1")
+    try:
+        cfg = load_config(path, config_dir)
+    except AsteriskConfigError as exc:
+        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
+                                          error_line=exc.line)))
+    refuse_errors(module, cfg, True)
+    return weak_pins(cfg, policy)
+
 
 def main():
     module = AnsibleModule(
@@ -221,6 +300,7 @@ def main():
             controls=dict(type="list", elements="str", choices=list(CONTROLS),
                           default=list(CONTROLS)),
             policy=dict(type="dict", default={}, options=POLICY_SPEC),
+            pin_policy=dict(type="dict", options=PIN_POLICY_SPEC),
         ),
         supports_check_mode=True,
     )
@@ -228,6 +308,9 @@ def main():
         policy = make_policy(module.params["policy"])
     except ValueError as exc:
         module.fail_json(msg="policy: %s" % exc)
+    pins = []
+    if module.params["pin_policy"] is not None:
+        pins = _weak_pins(module, module.params["config_dir"], module.params["pin_policy"])
     findings, statuses, errors = audit_dir(module.params["config_dir"], policy,
                                            module.params["controls"])
     listed = ["%s %s" % (f.control, f.object) for f in findings]
@@ -238,7 +321,8 @@ def main():
                                           findings=[f.as_dict() for f in findings],
                                           controls=statuses, errors=errors)))
     module.exit_json(**printable(dict(changed=False, findings=[f.as_dict() for f in findings],
-                                      controls=statuses, errors=errors, msg=msg)))
+                                      weak_pins=pins, controls=statuses, errors=errors,
+                                      msg=msg)))
 
 
 if __name__ == "__main__":

@@ -84,3 +84,32 @@ def test_pbx_sec_001_register_objects_carry_no_secret_byte(astconf_tree, run):
     shown = json.dumps(result)
     for secret in ("unkPass1234", "NoHostSecret99"):
         assert secret not in shown
+
+
+# voicemail.conf with weak PINs (4242 is also the Debian stock one); none may ever be shown.
+VOICEMAIL = ("[general]\n[default]\n1234 => 4242,Example Mailbox,root@localhost\n"
+             "2001 => 97531864,Strong Pin\n[other]\n3001 => 86420,Short\n")
+
+
+def test_pin_policy_reports_the_weak_pins_as_asterisk_voicemail_does(
+        astconf_tree, run, run_module):
+    conf = astconf_tree(dict(TREE, **{"voicemail.conf": VOICEMAIL}))
+    result = run({"config_dir": str(conf), "controls": [], "pin_policy": {"min_length": 8}})
+    assert result["findings"] == [] and result["controls"] == {}
+    assert [w["object"] for w in result["weak_pins"]] == ["1234@default", "3001@other"]
+    voicemail = run_module("pbxsec.hardening.asterisk_voicemail",
+                           {"path": str(conf / "voicemail.conf"), "pin_policy": {"min_length": 8}})
+    assert result["weak_pins"] == voicemail["weak_pins"]
+    shown = json.dumps(result)
+    for pin in ("4242", "97531864", "86420"):
+        assert pin not in shown
+    # Without pin_policy voicemail.conf is not read; without voicemail.conf nothing is weak.
+    assert run({"config_dir": str(conf)})["weak_pins"] == []
+    (conf / "voicemail.conf").unlink()
+    assert run({"config_dir": str(conf), "pin_policy": {}})["weak_pins"] == []
+
+
+def test_pin_policy_fails_on_a_voicemail_tree_asterisk_would_refuse(astconf_tree, run):
+    conf = astconf_tree({"voicemail.conf": "[default]\n[default\n1 => 4242,A\n"})
+    result = run({"config_dir": str(conf), "controls": [], "pin_policy": {}})
+    assert result["failed"] is True and "4242" not in json.dumps(result)
