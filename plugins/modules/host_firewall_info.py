@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 ---
 module: host_firewall_info
 short_description: Tell what manages a PBX host's firewall, in one call
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Reads, without changing anything, what the firewall role needs to know before it touches a
     host's packet filter; the role used to ask each question with a task of its own.

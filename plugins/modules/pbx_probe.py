@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 ---
 module: pbx_probe
 short_description: Probe a PBX's SIP ports from outside as an attacker would (PBX-PRB-001..003)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Sends, from the host it runs on (the controller, or the C(pbx_probe_host) the task is
     delegated to), what a SIP scanner sends to each of O(ports) over each of O(transports), and
