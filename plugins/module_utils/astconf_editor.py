@@ -752,7 +752,7 @@ class Setting:
         self.override_file = override_file
 
 
-def _merged_changes(plans):
+def merged_changes(plans):
     """One :class:`FileChange` per file over ``plans`` made one after the other: the bytes
     before the first plan, after the last one."""
     merged = {}
@@ -785,6 +785,6 @@ def plan_options(cfg, settings, writable=None, override_file=None):
         current = plan.new_config
     whole = EditPlan(cfg, None)
     whole.new_config = current
-    whole.changes = _merged_changes([plan for _setting, plan in done])
+    whole.changes = merged_changes([plan for _setting, plan in done])
     whole.actions = [action for _setting, plan in done for action in plan.actions]
     return whole, done

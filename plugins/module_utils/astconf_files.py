@@ -318,17 +318,28 @@ def apply_plan(module, cfg, plan, prefix, extra=()):
     options to mask), and write the changes unless in check mode (``backup`` honoured).
 
     :returns: ``(diff entries, backup files, exec directives)``."""
-    refuse_errors(module, cfg, module.params["strict"])
-    refuse_outside(module, plan.changes)
-    exec_directives = warn_about_tree(module, cfg)
-    kind = file_kind(cfg.root_path)
-    diffs = [diff_entry(change,
-                        "" if change.before is None else
-                        redact(change.before, kind, plan.config, change.key, extra),
-                        redact(change.after, kind, plan.new_config, change.key, extra))
-             for change in plan.changes]
-    backup_files = []
-    if plan.changes and not module.check_mode:
-        backup_files = write_changes(module, plan.changes, module.params["backup"], prefix,
-                                     template_path=cfg.root_path)
+    return apply_plans(module, [(cfg, plan)], prefix, extra)
+
+
+def apply_plans(module, trees, prefix, extra=()):
+    """:func:`apply_plan` for the ``(cfg, plan)`` pairs of several trees that one module call
+    edits together: every tree is refused (errors, changes outside) before any is written, so
+    that either all are written or none.
+
+    :returns: ``(diff entries, backup files, exec directives)`` of all the trees."""
+    for cfg, plan in trees:
+        refuse_errors(module, cfg, module.params["strict"])
+        refuse_outside(module, plan.changes)
+    diffs, backup_files, exec_directives = [], [], []
+    for cfg, plan in trees:
+        exec_directives += warn_about_tree(module, cfg)
+        kind = file_kind(cfg.root_path)
+        diffs += [diff_entry(change,
+                             "" if change.before is None else
+                             redact(change.before, kind, plan.config, change.key, extra),
+                             redact(change.after, kind, plan.new_config, change.key, extra))
+                  for change in plan.changes]
+        if plan.changes and not module.check_mode:
+            backup_files += write_changes(module, plan.changes, module.params["backup"], prefix,
+                                          template_path=cfg.root_path)
     return diffs, backup_files, exec_directives

@@ -58,6 +58,10 @@ GENERAL = "general"
 NOT_MAILBOX_CONTEXTS = (b"general", b"zonemessages")
 DEFAULT_POLICY = dict(min_length=6, forbid_mailbox=True, forbid_sequential=True,
                       forbid_repeated=True)
+# The argument spec of a module's ``pin_policy`` option (asterisk_voicemail, asterisk_secrets).
+PIN_POLICY_OPTIONS = dict(
+    (key, dict(type="int" if key == "min_length" else "bool", default=value))
+    for key, value in DEFAULT_POLICY.items())
 _INT = re.compile(rb"^[ \t\n\v\f\r]*[+-]?[0-9]+")
 _BLANKS = bytes(range(1, 33))
 
@@ -161,6 +165,13 @@ def _repeated(pin):
         if len(pin) % size == 0 and len(pin) // size >= 2 and pin == pin[:size] * (len(pin) // size):
             return True
     return False
+
+
+def pin_policy_problem(policy):
+    """Why a module's ``pin_policy`` cannot be used, or None."""
+    if policy.get("min_length") is not None and policy["min_length"] < 1:
+        return "pin_policy.min_length must be at least 1"
+    return None
 
 
 def pin_problems(pin, mailbox, policy=None):

@@ -15,6 +15,7 @@ one address of each piece is tried (every address of a piece is treated alike)."
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result import finding
 
@@ -86,6 +87,54 @@ def networks(texts):
         except ValueError as exc:
             raise ValueError("%r: %s" % (text, exc))
     return out
+
+
+def network_problems(texts, min_prefix=0):
+    """Entries of ``texts`` that are not :func:`operator_network` networks, or whose prefix is
+    shorter than ``min_prefix``, as ``'entry: reason'`` strings (the roles' and modules' check of
+    an operator's network list)."""
+    if isinstance(texts, (str, bytes, Mapping)) or not hasattr(texts, "__iter__"):
+        return ["%r: must be a list of networks such as 198.51.100.0/24" % (texts,)]
+    problems = []
+    for text in texts:
+        try:
+            net = operator_network(text)
+        except ValueError as exc:
+            problems.append("%r: %s" % (text, exc))
+            continue
+        if net.prefixlen < int(min_prefix):
+            problems.append("%r: a prefix shorter than /%d is not allowed here (/%d spans %d "
+                            "addresses)" % (text, int(min_prefix), net.prefixlen,
+                                            net.num_addresses))
+    return problems
+
+
+def netmask_form(text):
+    """``198.51.100.0/24`` -> ``198.51.100.0/255.255.255.0``, the form chan_sip's ``permit=``
+    and manager.conf's ``permit=`` are written in; raises ValueError as
+    :func:`operator_network`."""
+    net = operator_network(text)
+    return "%s/%s" % (net.network_address, net.netmask)
+
+
+def outside(values, nets, localhost=False):
+    """The entries of ``values`` (``match=``, ``permit=``, ``remote_hosts`` values, each a
+    comma-separated list of addresses or networks; None skipped) not within one of ``nets``
+    (``ipaddress`` networks), read as Asterisk reads them (``a.b.c.d[:port][/mask]``). With
+    ``localhost``, entries on this host only (:func:`is_localhost`) count as within. Host names,
+    IPv6 and anything unparsable are outside: they cannot be shown to be within."""
+    found = []
+    for value in values:
+        if value is None:
+            continue
+        for entry in str(value).split(","):
+            entry = entry.strip()
+            if not entry or (localhost and is_localhost(entry)):
+                continue
+            net = network(host_part(entry))
+            if net is None or not any(net.subnet_of(allowed) for allowed in nets):
+                found.append(entry)
+    return found
 
 
 def inside(address, nets):

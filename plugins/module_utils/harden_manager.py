@@ -15,9 +15,6 @@ from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import Setting
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
-    operator_network,
-)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import wanted_value
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager_acl import (
     CONTROL as ACL_CONTROL,
@@ -27,24 +24,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager_ac
 AMI_CONTROLS = ("PBX-AMI-001", "PBX-AMI-002")
 HTTP_CONTROL = "PBX-HTTP-001"
 SWITCHED_OFF = "no"
-
-
-def network_problems(networks):
-    """Entries of ``networks`` (pbx_management_networks) that are not IPv4 networks as an
-    operator writes them, or that span every address, as ``'entry: reason'`` strings."""
-    if isinstance(networks, (str, bytes)) or not isinstance(networks, (list, tuple)):
-        return ["%r: must be a list of networks such as 198.51.100.0/24" % (networks,)]
-    problems = []
-    for entry in networks:
-        try:
-            net = operator_network(entry)
-        except ValueError as exc:
-            problems.append("%r: %s" % (entry, exc))
-            continue
-        if net.prefixlen < 1:
-            problems.append("%r: a prefix shorter than /1 is not allowed here (/%d spans %d "
-                            "addresses)" % (entry, net.prefixlen, net.num_addresses))
-    return problems
 
 
 def general_flags(cfg):

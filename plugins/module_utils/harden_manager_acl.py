@@ -23,10 +23,10 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model imp
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
     AclList,
     HostAcl,
-    host_part,
-    is_localhost,
+    netmask_form,
     network,
     operator_network,
+    outside,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_manager import (
     write_grants,
@@ -50,25 +50,6 @@ def ami_users(cfg):
         seen.add(key)
         users.append(category)
     return users
-
-
-def permit_value(cidr):
-    """``192.0.2.0/24`` -> ``192.0.2.0/255.255.255.0``, the form the role writes."""
-    net = operator_network(cidr)
-    return "%s/%s" % (net.network_address, net.netmask)
-
-
-def _outside_allowed(value, allowed):
-    """Whether a ``permit`` value names an address outside localhost and the ``allowed``
-    networks (host names, IPv6 and anything unparsable count as outside)."""
-    for item in str(value).split(","):
-        entry = item.strip()
-        if not entry or is_localhost(entry):
-            continue
-        net = network(host_part(entry))
-        if net is None or not any(net.subnet_of(net_allowed) for net_allowed in allowed):
-            return True
-    return False
 
 
 def _rules(user):
@@ -121,7 +102,7 @@ class _User:
         role may edit the line, elsewhere a finding for each one after the last deny-all rule
         (one before it lets no one in)."""
         for position, (_index, sense, value) in enumerate(self.rules):
-            if sense != "permit" or not value.own or not _outside_allowed(value, self.allowed):
+            if sense != "permit" or not value.own or not outside([value], self.allowed, localhost=True):
                 continue
             if _editable(value, self.writable):
                 if [self.name, str(value)] not in self.plan["removals"]:
@@ -162,7 +143,7 @@ class _User:
         self.plan["findings"].extend(
             "[%s] permit = %s after the deny-all rule comes from a template (%s): remove it there"
             % (self.name, value, value.origin) for _index, sense, value in self.rules[self.last + 1:]
-            if sense == "permit" and not value.own and _outside_allowed(value, self.allowed))
+            if sense == "permit" and not value.own and outside([value], self.allowed, localhost=True))
         self.plan["findings"].extend(
             "[%s] acl = %s after the deny-all rule may let other addresses in (%s): use "
             "permit/deny" % (self.name, Value(variable), Value(variable).origin)
@@ -194,7 +175,7 @@ def plan_acl(cfg, management_networks, freepbx_user="", writable=None, freepbx_g
         rights, rules it may not move or remove) and ``users`` (the AMI users' names).
     """
     nets = [operator_network(cidr) for cidr in management_networks]
-    permits = [permit_value(cidr) for cidr in management_networks]
+    permits = [netmask_form(cidr) for cidr in management_networks]
     plan = dict((key, []) for key in PLAN_KEYS)
     plan["users"] = []
     for user in ami_users(cfg):

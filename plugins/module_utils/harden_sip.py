@@ -14,7 +14,10 @@ followed by the provider permits, appended after its other lines (PBX-SIP-006)."
 from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import Setting
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import networks
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    networks,
+    outside,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
     CATALOGUE,
     wanted_value,
@@ -23,9 +26,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_sip im
     insecure_options,
     peers,
     trunk_peers,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common import (
-    outside,
 )
 
 # The sip.conf [general] options the role sets to the catalogue's value: every `=` setting in

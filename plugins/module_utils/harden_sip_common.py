@@ -13,12 +13,10 @@ import os
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
     EditPlan,
-    FileChange,
+    merged_changes,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
-    host_part,
-    network,
-    operator_network,
+    network_problems as list_problems,
 )
 
 
@@ -32,37 +30,10 @@ def network_problems(provider, trusted, peering_ip):
     problems = []
     for name, entries in (("pbx_provider_networks", provider), ("pbx_trusted_networks", trusted),
                           ("pbx_provider_peering_ip", [peering_ip + "/32"] if peering_ip else [])):
-        for entry in entries:
-            try:
-                operator_network(entry)
-            except ValueError as exc:
-                problems.append("%s %r: %s" % (name, entry, exc))
+        problems += ["%s %s" % (name, problem) for problem in list_problems(entries)]
     if not provider and not problems:
         problems.append("pbx_provider_networks is empty")
     return problems
-
-
-def netmask_acl(text):
-    """``198.51.100.0/24`` -> ``198.51.100.0/255.255.255.0`` (chan_sip's ``permit=`` form)."""
-    net = operator_network(text)
-    return "%s/%s" % (net.network_address, net.netmask)
-
-
-def outside(values, nets):
-    """The entries of ``values`` (``match=``/``permit=``/``remote_hosts`` values, each a
-    comma-separated list of addresses or networks) not within one of ``nets``
-    (``ipaddress`` networks). Host names, IPv6 and anything unparsable are outside: they cannot
-    be shown to be within."""
-    found = []
-    for value in values:
-        for entry in str(value).split(","):
-            entry = entry.strip()
-            if not entry:
-                continue
-            net = network(host_part(entry))     # as Asterisk reads it: a.b.c.d[:port][/mask]
-            if net is None or not any(net.subnet_of(allowed) for allowed in nets):
-                found.append(entry)
-    return found
 
 
 class Layout:
@@ -86,15 +57,10 @@ class Layout:
 def chain(cfg, plans):
     """One :class:`EditPlan` of tree ``cfg`` out of ``plans`` made one after the other (each on
     the tree the one before left): one :class:`FileChange` per file, bytes before the first plan
-    and after the last."""
+    and after the last (:func:`~astconf_editor.merged_changes`)."""
     whole = EditPlan(cfg, None)
-    merged = {}
     for plan in plans:
-        for change in plan.changes:
-            first = merged.get(change.key)
-            merged[change.key] = change if first is None else FileChange(
-                first.path, change.key, first.before, change.after)
         whole.actions.extend(plan.actions)
         whole.new_config = plan.new_config
-    whole.changes = [change for change in merged.values() if change.before != change.after]
+    whole.changes = merged_changes(plans)
     return whole

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import Setting
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import ast_true
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import outside
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_pjsip import (
     objects,
     trunk_endpoints,
@@ -24,7 +25,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_pjsip 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import wanted_value
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common import (
     HardenError,
-    outside,
 )
 
 ANONYMOUS = "anonymous"

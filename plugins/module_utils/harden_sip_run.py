@@ -16,7 +16,10 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
     plan_remove_section,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import networks
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    netmask_form,
+    networks,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import FIXES
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import describe
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip import plan_settings
@@ -24,7 +27,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common
     HardenError,
     Layout,
     chain,
-    netmask_acl,
     network_problems,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_iax import IaxPlan
@@ -57,7 +59,7 @@ class Inputs:
             raise HardenError("Fix the role's network variables before anything changes: "
                               + "; ".join(problems))
         self.trunk_networks = [peering + "/32"] if peering else list(params["provider_networks"])
-        self.trunk_permit = [netmask_acl(net) for net in self.trunk_networks]
+        self.trunk_permit = [netmask_form(net) for net in self.trunk_networks]
         self.identify_networks = (list(params["provider_networks"]) + list(params["trusted_networks"])
                                   + ([peering + "/32"] if peering else []))
         self.identify_nets = networks(self.identify_networks)

@@ -248,7 +248,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import refuse_errors
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import weak_pins
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
+    PIN_POLICY_OPTIONS,
+    pin_policy_problem,
+    weak_pins,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_findings import (
     CONTROLS,
     audit_dir,
@@ -268,13 +272,6 @@ POLICY_SPEC = dict(
     keyboard_walk_length=dict(type="int", default=DEFAULT_POLICY["keyboard_walk_length"]),
 )
 
-PIN_POLICY_SPEC = dict(
-    min_length=dict(type="int", default=6),
-    forbid_mailbox=dict(type="bool", default=True),
-    forbid_sequential=dict(type="bool", default=True),
-    forbid_repeated=dict(type="bool", default=True),
-)
-
 
 def _weak_pins(module, config_dir, policy):
     """The weak-PIN reports of ``config_dir``/voicemail.conf ([] when absent), as
@@ -282,8 +279,9 @@ def _weak_pins(module, config_dir, policy):
     path = os.path.join(config_dir, "voicemail.conf")
     if not os.path.exists(path):
         return []
-    if policy.get("min_length") is not None and policy["min_length"] < 1:
-        module.fail_json(msg="pin_policy.min_length must be at least 1")
+    problem = pin_policy_problem(policy)
+    if problem:
+        module.fail_json(msg=problem)
     try:
         cfg = load_config(path, config_dir)
     except AsteriskConfigError as exc:
@@ -300,7 +298,7 @@ def main():
             controls=dict(type="list", elements="str", choices=list(CONTROLS),
                           default=list(CONTROLS)),
             policy=dict(type="dict", default={}, options=POLICY_SPEC),
-            pin_policy=dict(type="dict", options=PIN_POLICY_SPEC),
+            pin_policy=dict(type="dict", options=PIN_POLICY_OPTIONS),
         ),
         supports_check_mode=True,
     )

@@ -256,7 +256,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files imp
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
+    PIN_POLICY_OPTIONS,
     mailboxes,
+    pin_policy_problem,
     pin_problems,
     weak_pins,
 )
@@ -275,12 +277,7 @@ def argument_spec():
         mailbox_options=dict(type="dict", default={}),
         mailbox_options_add=dict(type="bool", default=False),
         pins=dict(type="dict", default={}, no_log=True),
-        pin_policy=dict(type="dict", default={}, options=dict(
-            min_length=dict(type="int", default=6),
-            forbid_mailbox=dict(type="bool", default=True),
-            forbid_sequential=dict(type="bool", default=True),
-            forbid_repeated=dict(type="bool", default=True),
-        )),
+        pin_policy=dict(type="dict", default={}, options=PIN_POLICY_OPTIONS),
         backup=dict(type="bool", default=False),
         strict=dict(type="bool", default=True),
     )
@@ -343,8 +340,9 @@ def main():
     general_min = _bounds(module, "general_min", params["general_min"])
     general_max = _bounds(module, "general_max", params["general_max"])
     policy = params["pin_policy"] or {}
-    if policy.get("min_length") is not None and policy["min_length"] < 1:
-        module.fail_json(msg="pin_policy.min_length must be at least 1")
+    problem = pin_policy_problem(policy)
+    if problem:
+        module.fail_json(msg=problem)
     pins = _new_pins(module, params["pins"], policy)
 
     try:

@@ -216,12 +216,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
-    apply_plan,
-    refuse_errors,
-    refuse_outside,
-)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    network_problems,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import describe
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager import (
     AMI_CONTROLS,
@@ -229,7 +228,6 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager im
     general_flags,
     http_settings,
     manager_settings,
-    network_problems,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager_acl import (
     CONTROL as ACL_CONTROL,
@@ -319,7 +317,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    problems = network_problems(module.params["management_networks"])
+    problems = network_problems(module.params["management_networks"], min_prefix=1)
     if problems:
         module.fail_json(msg="pbx_management_networks: %s. Write each as an IPv4 network with a "
                              "prefix of 1 to 32, such as 192.0.2.0/24 or 198.51.100.7/32 "
@@ -333,20 +331,13 @@ def main():
                                           error_line=exc.line)))
     # Both trees are checked before either is written; a tree with nothing to set is only read.
     edited = [(root, cfg, plan, done) for root, (cfg, plan, done) in plans.items() if done]
-    for _root, cfg, plan, _done in edited:
-        refuse_errors(module, cfg, module.params["strict"])
-        refuse_outside(module, plan.changes)
-    diffs, backup_files, exec_directives, settings, actions = [], [], [], [], []
-    for root, cfg, plan, done in edited:
-        diff, backups, execs = apply_plan(module, cfg, plan, ".manager_harden.")
-        diffs += diff
-        backup_files += backups
-        exec_directives += execs
-        actions += plan.actions
-        settings += [dict(control=setting.control, file=root, section=setting.section,
-                          option=setting.option, changed=one.changed,
-                          effective_before=one.before, effective_after=one.after)
-                     for setting, one in done]
+    diffs, backup_files, exec_directives = apply_plans(
+        module, [(cfg, plan) for _root, cfg, plan, _done in edited], ".manager_harden.")
+    actions = [action for _root, _cfg, plan, _done in edited for action in plan.actions]
+    settings = [dict(control=setting.control, file=root, section=setting.section,
+                     option=setting.option, changed=one.changed,
+                     effective_before=one.before, effective_after=one.after)
+                for root, _cfg, _plan, done in edited for setting, one in done]
     changed = [root for root, (_cfg, plan, _done) in plans.items() if plan.changes]
     module.exit_json(**printable(dict(
         changed=bool(changed),

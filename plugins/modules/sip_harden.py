@@ -186,11 +186,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes imp
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
-    apply_plan,
-    refuse_errors,
-    refuse_outside,
-)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common import (
     HardenError,
 )
@@ -231,15 +227,8 @@ def main():
     except AsteriskConfigError as exc:
         module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
                                           error_line=exc.line)))
-    for cfg, plan in host.trees:
-        refuse_errors(module, cfg, params["strict"])
-        refuse_outside(module, plan.changes)
-    diffs, backups, files = [], [], []
-    for cfg, plan in host.trees:
-        diff, backup, _exec = apply_plan(module, cfg, plan, ".sip_harden.")
-        diffs += diff
-        backups += backup
-        files += [change.path for change in plan.changes]
+    diffs, backups, _execs = apply_plans(module, host.trees, ".sip_harden.")
+    files = [change.path for _cfg, plan in host.trees for change in plan.changes]
     module.exit_json(**printable(dict(
         changed=bool(files),
         files=files,

@@ -14,11 +14,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    network_problems,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import BY_ID
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager import (
     http_settings,
     manager_settings,
-    network_problems,
 )
 
 ALL = ["PBX-AMI-001", "PBX-AMI-002", "PBX-HTTP-001"]
@@ -40,10 +42,11 @@ def _options(settings):
     (["192.0.2.1/24"], 1),                  # host bits: a typo must not widen a network
     (["192.0.2.0"], 1),
     ("192.0.2.0/24", 1),                    # not a list
+    ({"192.0.2.0/24": "office"}, 1),        # not a list either
 ])
 def test_pbx_ami_002_management_networks_are_ipv4_networks_narrower_than_everything(
         networks, problems):
-    assert len(network_problems(networks)) == problems
+    assert len(network_problems(networks, min_prefix=1)) == problems
 
 
 def test_pbx_ami_001_binds_ami_and_its_tls_to_the_catalogue_value(tmp_path):
