@@ -8,10 +8,13 @@ that applies it: a directory or file is closed when none of its *closed bits* is
 it only clears those bits (a mode is never opened).  Symbolic links are never followed: the tree
 is walked with directory descriptors and each change is made on a descriptor opened with
 ``O_NOFOLLOW`` (see ``descriptor_walk``), so a link swapped in while the module runs is left
-alone instead of leading to a file outside the tree."""
+alone instead of leading to a file outside the tree.  :func:`close_trees` applies it to the
+configuration and keys directories for the modules ``asterisk_file_modes`` and
+``manager_harden``."""
 
 from __future__ import annotations
 
+import grp
 import os
 import stat
 
@@ -91,3 +94,82 @@ def close(entry, bits, gid):
     finally:
         os.close(fd)
     return True
+
+
+class FileModesError(Exception):
+    """PBX-FS-001 could not go on; ``changes`` holds what was changed before."""
+
+    def __init__(self, msg, changes=()):
+        super().__init__(msg)
+        self.changes = list(changes)
+
+
+def _group_name(gid):
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def _change(entry, mode, bits, group):
+    """The ``changes`` entry of one directory or file."""
+    return dict(path=entry.path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
+                group_before=_group_name(entry.info.st_gid), group=group)
+
+
+def _close_tree(root, file_bits, gid, group, check_mode, warn, changes):
+    """Close the tree at ``root`` (outside check mode), adding to ``changes``.
+
+    Each entry is changed while the walk holds its directory open, on a descriptor opened
+    without following links: an entry replaced since it was listed is left alone, with a
+    warning."""
+    for entry, mode, bits in due(root, file_bits, gid):
+        if not check_mode:
+            try:
+                closed = close(entry, bits, gid)
+            except OSError as error:
+                raise FileModesError("PBX-FS-001: cannot change %s: %s"
+                                     % (entry.path, error.strerror), changes) from error
+            if not closed:
+                warn("PBX-FS-001: %s was replaced while the module ran and is left alone"
+                     % entry.path)
+                continue
+        changes.append(_change(entry, mode, bits, group))
+
+
+def close_trees(config_dir, keys_dir, group, check_mode, warn):
+    """PBX-FS-001 on Asterisk's configuration (``config_dir``) and keys (``keys_dir``): ``(changes,
+    left_alone)``, each directory or file whose mode or group changed (in check mode, would
+    change), and the roots left alone with why.  A root that is a symbolic link is left alone,
+    with a warning through ``warn``.
+
+    :raises FileModesError: ``group`` does not exist, or a tree cannot be walked or changed."""
+    try:
+        gid = grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise FileModesError("PBX-FS-001: group %s does not exist on this host; set the group "
+                             "Asterisk runs as (rungroup)" % group) from None
+    changes, left_alone = [], []
+    for root, file_bits in ((config_dir, CONFIG_FILE_CLOSED_BITS), (keys_dir, KEY_FILE_CLOSED_BITS)):
+        if os.path.islink(root):
+            warn("PBX-FS-001: %s is a symbolic link to %s and is left alone; point the option at "
+                 "the real directory" % (root, os.path.realpath(root)))
+            left_alone.append(dict(path=root, reason="symbolic link"))
+        elif not os.path.isdir(root):
+            left_alone.append(dict(path=root, reason="does not exist"))
+        else:
+            try:
+                _close_tree(root, file_bits, gid, group, check_mode, warn, changes)
+            except OSError as error:
+                raise FileModesError("PBX-FS-001: cannot walk %s: %s" % (root, error.strerror),
+                                     changes) from error
+    return changes, left_alone
+
+
+def modes_diff(changes):
+    """The diff of ``changes``: one ``path mode group`` line per entry, before and after."""
+    def lines(mode_key, group_key):
+        return "".join("%s %s %s\n" % (c["path"], c[mode_key], c[group_key]) for c in changes)
+
+    return dict(before_header="modes and groups", after_header="modes and groups",
+                before=lines("mode_before", "group_before"), after=lines("mode", "group"))

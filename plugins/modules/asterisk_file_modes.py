@@ -97,59 +97,12 @@ left_alone:
     - {path: /var/lib/asterisk/keys, reason: does not exist}
 """
 
-import grp
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
-    CONFIG_FILE_CLOSED_BITS,
-    KEY_FILE_CLOSED_BITS,
-    close,
-    due,
+    FileModesError,
+    close_trees,
+    modes_diff,
 )
-
-
-def _group_name(gid):
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return str(gid)
-
-
-def _change(entry, mode, bits, group):
-    """The RV(changes) entry of one directory or file."""
-    return dict(path=entry.path, mode_before="%04o" % mode, mode="%04o" % (mode & ~bits),
-                group_before=_group_name(entry.info.st_gid), group=group)
-
-
-def _closed(module, entry, bits, gid, changes):
-    """:func:`close` one entry; a failure fails the module, naming the entry."""
-    try:
-        return close(entry, bits, gid)
-    except OSError as error:
-        module.fail_json(msg="PBX-FS-001: cannot change %s: %s" % (entry.path, error.strerror),
-                         changes=changes)
-
-
-def close_tree(module, root, file_bits, gid, group):
-    """Close the tree at ``root`` (outside check mode) and return its RV(changes).
-
-    Each entry is changed while the walk holds its directory open, on a descriptor opened
-    without following links: an entry replaced since it was listed is left alone, with a
-    warning.
-    """
-    changes = []
-    for entry, mode, bits in due(root, file_bits, gid):
-        if not module.check_mode and not _closed(module, entry, bits, gid, changes):
-            module.warn("PBX-FS-001: %s was replaced while the module ran and is left alone"
-                        % entry.path)
-            continue
-        changes.append(_change(entry, mode, bits, group))
-    return changes
-
-
-def _diff_lines(changes, mode_key, group_key):
-    return "".join("%s %s %s\n" % (c["path"], c[mode_key], c[group_key]) for c in changes)
 
 
 def main():
@@ -161,32 +114,15 @@ def main():
         ),
         supports_check_mode=True,
     )
-    group = module.params["group"]
+    params = module.params
     try:
-        gid = grp.getgrnam(group).gr_gid
-    except KeyError:
-        module.fail_json(msg="PBX-FS-001: group %s does not exist on this host; set the group "
-                             "Asterisk runs as (rungroup)" % group)
-    changes, left_alone = [], []
-    for root, file_bits in ((module.params["config_dir"], CONFIG_FILE_CLOSED_BITS),
-                            (module.params["keys_dir"], KEY_FILE_CLOSED_BITS)):
-        if os.path.islink(root):
-            module.warn("PBX-FS-001: %s is a symbolic link to %s and is left alone; point the "
-                        "option at the real directory" % (root, os.path.realpath(root)))
-            left_alone.append(dict(path=root, reason="symbolic link"))
-        elif not os.path.isdir(root):
-            left_alone.append(dict(path=root, reason="does not exist"))
-        else:
-            try:
-                changes += close_tree(module, root, file_bits, gid, group)
-            except OSError as error:
-                module.fail_json(msg="PBX-FS-001: cannot walk %s: %s" % (root, error.strerror),
-                                 changes=changes)
+        changes, left_alone = close_trees(params["config_dir"], params["keys_dir"],
+                                          params["group"], module.check_mode, module.warn)
+    except FileModesError as error:
+        module.fail_json(msg=str(error), changes=error.changes)
     result = dict(changed=bool(changes), changes=changes, left_alone=left_alone)
     if module._diff and changes:
-        result["diff"] = dict(before_header="modes and groups", after_header="modes and groups",
-                              before=_diff_lines(changes, "mode_before", "group_before"),
-                              after=_diff_lines(changes, "mode", "group"))
+        result["diff"] = modes_diff(changes)
     module.exit_json(**result)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: manager_harden
-short_description: Lock down AMI (manager.conf) and Asterisk's HTTP server (http.conf) in one call
+short_description: Lock down AMI (manager.conf), Asterisk's HTTP server (http.conf) and configuration file modes in one call
 version_added: 0.1.0
 description:
   - Reads manager.conf and http.conf of O(config_dir) as Asterisk reads them, plans the changes
@@ -29,6 +29,9 @@ description:
     is not in O(controls) (waived), so that the verdict can report it.
   - C(PBX-HTTP-001) - http.conf C([general]) C(enabled=no), or with O(http_enabled) C(bindaddr)
     (and C(tlsbindaddr) when C(tlsenable) is on) at 127.0.0.1; C(servername) blank either way.
+  - C(PBX-FS-001) - after the files are written, O(config_dir) and O(keys_dir) are closed to other
+    users and given the group O(group), with the code of M(pbxsec.hardening.asterisk_file_modes);
+    modes are only narrowed, links never followed, owners kept.
   - With O(freepbx), changes go only to the custom files FreePBX includes last and never writes
     (M(pbxsec.hardening.freepbx_layout)); the module fails, changing nothing, when those are not
     read after the generated files.
@@ -46,8 +49,8 @@ options:
     required: true
   controls:
     description:
-      - The controls to enforce (of C(PBX-AMI-001), C(PBX-AMI-002), C(PBX-HTTP-001)); the others
-        change nothing.
+      - The controls to enforce (of C(PBX-AMI-001), C(PBX-AMI-002), C(PBX-HTTP-001),
+        C(PBX-FS-001)); the others change nothing.
       - manager.conf is read when an AMI control is listed, http.conf when C(PBX-HTTP-001) is.
     type: list
     elements: str
@@ -76,6 +79,14 @@ options:
         only, its write rights (which FreePBX needs) not judged. Ignored without O(freepbx).
     type: str
     default: ""
+  keys_dir:
+    description: For C(PBX-FS-001), Asterisk's keys directory (files there lose every group and other bit).
+    type: path
+    default: /var/lib/asterisk/keys
+  group:
+    description: For C(PBX-FS-001), the group Asterisk runs as, given to both trees.
+    type: str
+    default: asterisk
 extends_documentation_fragment:
   - pbxsec.hardening.attributes
   - pbxsec.hardening.config_tree.edit
@@ -109,7 +120,10 @@ files:
   type: list
   elements: str
 diff:
-  description: One entry per changed file; credentials (AMI C(secret)) are masked.
+  description:
+    - One entry per changed file; credentials (AMI C(secret)) are masked.
+    - With C(PBX-FS-001) changes, one more entry, C(modes and groups), one C(path mode group)
+      line per changed directory or file.
   returned: always
   type: list
   elements: dict
@@ -196,6 +210,18 @@ ami:
       description: Permits removed and appended again after the deny-all rule.
       type: list
       elements: str
+file_modes:
+  description:
+    - C(PBX-FS-001) - each directory or file whose mode or group changed (in check mode, would
+      change), as M(pbxsec.hardening.asterisk_file_modes) returns them in its C(changes), and
+      the trees left alone with why (C(left_alone)). Empty when the control is not in O(controls).
+  returned: always
+  type: dict
+  sample:
+    changes:
+      - {path: /etc/asterisk/sip.conf, mode_before: "0644", mode: "0640", group_before: root, group: asterisk}
+    left_alone:
+      - {path: /var/lib/asterisk/keys, reason: does not exist}
 exec_directives:
   description: C(path:line) of every C(#exec) line of both trees (never run by this module).
   returned: always
@@ -221,6 +247,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
     network_problems,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.file_modes import (
+    FileModesError,
+    close_trees,
+    modes_diff,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import describe
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager import (
     AMI_CONTROLS,
@@ -236,6 +267,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_manager_ac
 
 ROOTS = ("manager.conf", "http.conf")
 RELOADS = {"manager.conf": "manager", "http.conf": "http"}
+FILES_CONTROL = "PBX-FS-001"
 
 
 def _layout(module):
@@ -302,6 +334,19 @@ def _plans(module, layout):
     return plans, findings, summary
 
 
+def _file_modes(module):
+    """PBX-FS-001 on both trees, after the files are written (``{}`` when not enforced)."""
+    params = module.params
+    if FILES_CONTROL not in params["controls"]:
+        return {}
+    try:
+        changes, left_alone = close_trees(params["config_dir"], params["keys_dir"],
+                                          params["group"], module.check_mode, module.warn)
+    except FileModesError as error:
+        module.fail_json(msg=str(error), file_modes=dict(changes=error.changes))
+    return dict(changes=changes, left_alone=left_alone)
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -312,6 +357,8 @@ def main():
             http_enabled=dict(type="bool", default=False),
             freepbx=dict(type="bool", default=False),
             freepbx_ami_user=dict(type="str", default=""),
+            keys_dir=dict(type="path", default="/var/lib/asterisk/keys"),
+            group=dict(type="str", default="asterisk"),
             backup=dict(type="bool", default=False),
             strict=dict(type="bool", default=True),
         ),
@@ -339,8 +386,11 @@ def main():
                      effective_before=one.before, effective_after=one.after)
                 for root, _cfg, _plan, done in edited for setting, one in done]
     changed = [root for root, (_cfg, plan, _done) in plans.items() if plan.changes]
+    modes = _file_modes(module)
+    if modes.get("changes") and module._diff:
+        diffs.append(modes_diff(modes["changes"]))
     module.exit_json(**printable(dict(
-        changed=bool(changed),
+        changed=bool(changed or modes.get("changes")),
         files=[change.path for _cfg, plan, _done in plans.values() for change in plan.changes],
         diff=diffs,
         backup_files=backup_files,
@@ -349,6 +399,7 @@ def main():
         settings=settings,
         findings=findings,
         ami=summary,
+        file_modes=modes,
         exec_directives=exec_directives,
         msg="; ".join(actions) if actions else "unchanged",
     )))

@@ -11,6 +11,10 @@ and the refusals that change nothing."""
 
 from __future__ import annotations
 
+import grp
+import os
+import stat
+
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
@@ -112,7 +116,7 @@ def test_pbx_ami_001_both_files_one_call_check_predicts_real_and_second_changes_
     assert _files(harden.config_dir) == before
     real = harden()
     assert not real.get("failed"), real
-    for key in ("changed", "files", "reload", "settings", "findings", "ami"):
+    for key in ("changed", "files", "reload", "settings", "findings", "ami", "file_modes"):
         assert predicted[key] == real[key], key
     assert real["reload"] == ["manager", "http"] and real["read"] == ["manager.conf", "http.conf"]
     # Named where the line is once the permit above it is gone (line 7 before the run).
@@ -165,3 +169,41 @@ def test_pbx_ami_001_freepbx_changes_go_to_its_custom_files_or_nowhere(harden):
     assert (config_dir / "manager.conf").read_bytes() == before["manager.conf"]
     assert (config_dir / "http.conf").read_text() == HTTP + "#include http_custom.conf\n"
     assert any("is in a file FreePBX writes again" in f["msg"] for f in result["findings"])
+
+
+def _mode(path):
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a file's group needs root")
+def test_pbx_fs_001_closes_the_trees_after_the_files_in_the_same_call(harden, tmp_path):
+    keys_dir = tmp_path / "keys"
+    keys_dir.mkdir()
+    (keys_dir / "host.key").write_text("key\n")
+    for path, mode in ((harden.config_dir, 0o777), (harden.config_dir / "manager.conf", 0o666),
+                       (keys_dir, 0o750),
+                       (harden.config_dir / "http.conf", 0o640), (keys_dir / "host.key", 0o644)):
+        os.chmod(path, mode)
+    group = grp.getgrgid(0).gr_name
+    args = dict(controls=ALL + ["PBX-FS-001"], keys_dir=str(keys_dir), group=group)
+    predicted = harden(check=True, **args)
+    assert _mode(harden.config_dir / "manager.conf") == 0o666          # check mode: unchanged
+    real = harden(**args)
+    assert predicted["file_modes"] == real["file_modes"] and predicted["changed"] == real["changed"]
+    assert sorted((c["path"], c["mode_before"], c["mode"]) for c in real["file_modes"]["changes"]) == [
+        (str(harden.config_dir), "0777", "0750"),
+        (str(harden.config_dir / "manager.conf"), "0666", "0640"),
+        (str(keys_dir / "host.key"), "0644", "0600")]
+    # The rewritten manager.conf is closed too; a reload is for the files, not for modes.
+    assert _mode(harden.config_dir / "manager.conf") == 0o640 and real["reload"] == ["manager", "http"]
+    assert any(d.get("before_header") == "modes and groups" for d in real["diff"])
+    again = harden(**args)
+    assert not again["changed"] and again["file_modes"]["changes"] == [] and again["reload"] == []
+
+
+def test_pbx_fs_001_only_when_asked_and_an_unknown_group_changes_no_mode(harden):
+    assert harden(check=True)["file_modes"] == {}
+    os.chmod(harden.config_dir / "http.conf", 0o666)
+    result = harden(controls=["PBX-FS-001"], group="pbxsec-no-such-group")
+    assert result["failed"] and "group pbxsec-no-such-group does not exist" in result["msg"]
+    assert _mode(harden.config_dir / "http.conf") == 0o666

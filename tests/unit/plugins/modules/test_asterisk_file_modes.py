@@ -17,6 +17,7 @@ import stat
 import pytest
 from ansible.module_utils import _internal
 from ansible.module_utils.testing import patch_module_args
+from ansible_collections.pbxsec.hardening.plugins.module_utils import file_modes
 from ansible_collections.pbxsec.hardening.plugins.modules import asterisk_file_modes
 
 MODULE = "pbxsec.hardening.asterisk_file_modes"
@@ -149,14 +150,14 @@ def _run_in_process(capsys, args):
 
 def _hook_close(monkeypatch, name, action):
     """Run ``action(path)`` just before the module changes the entry whose name is ``name``."""
-    real = asterisk_file_modes.close
+    real = file_modes.close
 
     def hooked(entry, bits, gid):
         if entry.name == name:
             action(entry.path)
         return real(entry, bits, gid)
 
-    monkeypatch.setattr(asterisk_file_modes, "close", hooked)
+    monkeypatch.setattr(file_modes, "close", hooked)
 
 
 @pytest.fixture
