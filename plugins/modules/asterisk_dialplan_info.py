@@ -272,98 +272,27 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
-    entry_points,
-    load_dialplan,
-)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_asterisk_conf import (
-    CONTROL as CONF_CONTROL,
+from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_dialplan_audit import (
+    Policy,
+    argument_spec,
+    audit_host,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_asterisk_conf import (
-    audit_asterisk_conf,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_tollfraud import (
-    CONTROLS as TOLL_CONTROLS,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_tollfraud import (
-    audit_dialplan,
-)
-
-# The controls this module judges, in catalogue order (PBX-DP-001..004, PBX-VM-006).
-CONTROLS = tuple(sorted(TOLL_CONTROLS + (CONF_CONTROL,)))
-CLOSED_ENTRY_POINTS = ("sip_guest", "pjsip_anonymous", "iax2_guests")
-CLOSED = "reachable if it is opened again: this play closes it (closed_entry_points)"
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            config_dir=dict(type="path", default="/etc/asterisk"),
-            channels=dict(type="list", elements="str", default=["sip", "pjsip", "iax2"],
-                          choices=["sip", "pjsip", "iax2"]),
-            closed_entry_points=dict(type="list", elements="str", default=[],
-                                     choices=list(CLOSED_ENTRY_POINTS)),
-            controls=dict(type="list", elements="str", default=list(CONTROLS),
-                          choices=list(CONTROLS)),
-            international_patterns=dict(type="list", elements="str",
-                                        default=["_00.", "_+.", "_0011."]),
-            premium_patterns=dict(type="list", elements="str", default=["_0900."]),
-            require_pin=dict(type="bool", default=False),
-            disa_min_length=dict(type="int", default=8),
-            runuser_from_service=dict(type="str", default=""),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    config_dir = params["config_dir"]
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    config_dir = module.params["config_dir"]
     extensions = os.path.join(config_dir, "extensions.conf")
     if not os.path.isfile(extensions):
         module.fail_json(msg="%s not found: is config_dir right?" % extensions)
     try:
-        plan = load_dialplan(extensions, config_dir)
-        closed = dict((name, CLOSED) for name in params["closed_entry_points"])
-        guests, trunks, notes, sip_users = entry_points(config_dir, params["channels"],
-                                                        dormant=closed)
-        findings, reach = audit_dialplan(
-            plan, guests, trunks, params["international_patterns"], params["premium_patterns"],
-            params["require_pin"], params["disa_min_length"])
-        conf_findings, evidence = [], {}
-        if CONF_CONTROL in params["controls"]:
-            conf_findings, evidence = audit_asterisk_conf(
-                config_dir, params["runuser_from_service"] or None)
+        result = audit_host(config_dir, Policy(module.params))
     except AsteriskConfigError as exc:
         module.fail_json(msg=to_native(exc), error_path=exc.path, error_line=exc.line)
-
-    wanted = params["controls"]
-    findings = [f for f in findings + conf_findings if f["control"] in wanted]
-    findings.sort(key=lambda f: CONTROLS.index(f["control"]))
-    latent = [f for f in findings if f.get("latent")]
-    findings = [f for f in findings if not f.get("latent")]
-    controls = {}
-    for control in CONTROLS:
-        count = sum(1 for f in findings if f["control"] == control)
-        status = "skipped" if control not in wanted else ("fail" if count else "pass")
-        controls[control] = dict(status=status, findings=count)
-    for entry in guests + trunks:
-        entry["exists"] = entry["context"] in plan.contexts
-    module.exit_json(
-        changed=False,
-        findings=findings,
-        latent_findings=latent,
-        controls=controls,
-        entry_points=[entry for entry in guests if not entry["latent"]],
-        latent_entry_points=[entry for entry in guests + trunks if entry["latent"]],
-        trunk_contexts=[entry for entry in trunks if not entry["latent"]],
-        reachable=reach,
-        contexts=list(plan.contexts),
-        notes=plan.notes + notes,
-        sip_general_context_users=sip_users,
-        asterisk_conf=evidence,
-        files=plan.files,
-    )
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":
