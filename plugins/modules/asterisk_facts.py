@@ -158,11 +158,48 @@ ansible_facts:
             - Null when a file Asterisk would refuse keeps them from being read; RV(ansible_facts.asterisk.config_errors) says why.
           type: dict
           sample: {"sip": [5060, 5061], "iax2": 4569, "rtp": [10000, 20000]}
+        backends:
+          description:
+            - The lines that may give Asterisk objects no configuration file shows, found by the
+              rules of the audit's O(pbxsec.hardening.pbx_compliance#module:objects=backends) -
+              the PJSIP C(endpoint), C(auth) and C(identify) mappings of C(sorcery.conf) to
+              anything but C(config,pjsip.conf) (a C(realtime) one only through a family
+              C(extconfig.conf) maps), then the families and files that C([settings]) of
+              C(extconfig.conf) maps to a realtime driver whose module loads (or may load - when
+              the loaded modules cannot be known, every driver counts). One item per line, at
+              most 50. Empty where Asterisk takes every object from its files; the roles skip
+              their judgement of database objects then.
+            - Where Asterisk would refuse C(sorcery.conf) or C(extconfig.conf), one item with
+              C(what) V(unknown) names the file and line (RV(ansible_facts.asterisk.config_errors)
+              says why), so that those judgements still run.
+            - A mapping line holds a driver, a database and a table name, no credential; each
+              line quoted is cut at 120 characters.
+          type: list
+          elements: dict
+          contains:
+            file:
+              description: The file of the line (as the configuration engine resolved it).
+              type: str
+            line:
+              description: Its line number.
+              type: int
+            what:
+              description: The PJSIP type, the realtime family or file name it maps, or V(unknown).
+              type: str
+            text:
+              description:
+                - The line as the audit quotes it in its findings, with the C(extconfig.conf) line
+                  of a C(realtime) family in parentheses.
+              type: str
+          sample: [{"file": "/etc/asterisk/sorcery.conf", "line": 5, "what": "endpoint",
+                    "text": "sorcery.conf:5 endpoint=realtime,ps_endpoints (extconfig.conf:2 ps_endpoints => sqlite3,asterisk,ps_endpoints)"}]
         config_errors:
           description:
             - Errors met while reading asterisk.conf or modules.conf (file:line message), including
               what would stop Asterisk from starting, and fatal lines in included files (Asterisk
-              drops the rest of such a file and goes on). The module still returns its facts.
+              drops the rest of such a file and goes on); and a file Asterisk would refuse that
+              keeps RV(ansible_facts.asterisk.ports) or RV(ansible_facts.asterisk.backends) from
+              being read. The module still returns its facts.
           type: list
           elements: str
 """
@@ -173,6 +210,7 @@ import pwd
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import AsteriskConfigError
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules import (
     WATCHED_MODULES,
@@ -187,6 +225,12 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console 
     ask,
     control_socket,
 )
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backends import (
+    SHOWN_TEXT,
+    pjsip_sources,
+    realtime_families,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_db import read_ami_user
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
     FREEPBX_FILES,
@@ -194,6 +238,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout im
 )
 
 FREEPBX_COMMANDS = ("/usr/sbin/fwconsole", "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
+MAX_BACKENDS = 50       # mapping lines returned (the judges name every object of every one)
 
 
 def detect_freepbx(config_dir):
@@ -243,6 +288,50 @@ def ports(config_dir, modules, errors):
         return None
 
 
+class MappingsHost(Host):
+    """The host as :mod:`compliance_backends` reads it for :func:`backends`: sorcery.conf and
+    extconfig.conf (and what they include) through the config engine, never the running
+    Asterisk; a module counts as loaded when these facts found it loaded, and every module
+    does when that could not be known (``loaded`` None), so that no mapping is left out."""
+
+    def __init__(self, module, config_dir, loaded):
+        super().__init__(module, config_dir, live=False)
+        self.known = loaded
+
+    def loaded(self, *names):
+        return self.known is None or all(name in self.known for name in names)
+
+
+def _capped(text):
+    text = str(text)
+    return text if len(text) <= SHOWN_TEXT else text[:SHOWN_TEXT] + "..."
+
+
+def _backend(mapping, what):
+    return {"file": mapping.path, "line": mapping.line, "what": _capped(what),
+            "text": str(mapping)}
+
+
+def backends(host, errors):
+    """The lines of sorcery.conf and extconfig.conf that may give objects no configuration file
+    shows, by the rules the audit's judges use (:func:`pjsip_sources`, :func:`realtime_families`):
+    the PJSIP endpoint, auth and identify mappings first, then the realtime families, one item
+    per line, at most :data:`MAX_BACKENDS`.  Where Asterisk would refuse one of those files, one
+    item says the mappings are unknown (and ``errors`` why), so that the judges still run."""
+    try:
+        found = [_backend(m, m.what) for source in pjsip_sources(host).values()
+                 for m in source.mappings]
+        found += [_backend(m, m.value.variable.name) for m in realtime_families(host).values()]
+    except AsteriskConfigError as exc:
+        errors.append("%s (the objects Asterisk takes from databases are unknown)" % exc)
+        return printable([{"file": exc.path, "line": exc.line, "what": "unknown",
+                           "text": _capped("unknown: %s" % exc.message)}])
+    unique = {}
+    for item in found:      # sipfriends/iaxfriends map two families on one line
+        unique.setdefault((item["file"], item["line"]), item)
+    return printable(list(unique.values())[:MAX_BACKENDS])
+
+
 def gather(module):
     config_dir = module.params["config_dir"]
     errors = []
@@ -257,11 +346,13 @@ def gather(module):
         if module.params["live"] else None
     running = loaded is not None
     source = "live"
+    known = loaded         # the loaded modules, where they can be known
     if loaded is None:
         loaded, stop = loaded_by_config(config_dir, module_dir, errors)
         if stop:
             errors.append(stop)
         source = "config"
+        known = loaded if stop is None and os.path.isdir(module_dir) else None
 
     modules = dict(
         (name, {"installed": installed[name], "loaded": name in loaded}) for name in WATCHED_MODULES
@@ -290,6 +381,7 @@ def gather(module):
         "freepbx": detect_freepbx(config_dir),
         "files": config_files(config_dir),
         "ports": ports(config_dir, modules, errors),
+        "backends": backends(MappingsHost(module, config_dir, known), errors),
         "config_errors": errors,
     }
 

@@ -136,6 +136,7 @@ def test_asterisk_facts_without_binary_reports_config_source(pbx, facts):
                               "group": grp.getgrgid(os.getgid()).gr_name, "link": False})
                       for name in ("asterisk.conf", "modules.conf")),
         "ports": {"sip": [5060, 5061], "iax2": 4569, "rtp": [5000, 31000]},
+        "backends": [],
         "config_errors": [],
     }
 
