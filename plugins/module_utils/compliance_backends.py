@@ -26,6 +26,7 @@ once a call cached them, and voicemail PINs are not shown: those stay ``manual``
 from __future__ import annotations
 
 import os
+import re
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_model import Value
 from ansible_collections.pbxsec.hardening.plugins.module_utils.asterisk_console import (
@@ -56,6 +57,8 @@ DRIVER_MODULES = {
     "curl": "res_config_curl",
 }
 SHOWN_TEXT = 120        # characters of a mapping line quoted in a finding
+# The user and password of a URL (res_config_curl's ``family => curl,http://user:pass@host/``).
+URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
 MAX_ASKED = 200         # objects asked one by one (pjsip show endpoint/auth NAME) per audit
 
 
@@ -84,10 +87,12 @@ class Mapping:
         return self.value.line
 
     def __str__(self):
-        """``sorcery.conf:5 endpoint=realtime,ps_endpoints``, then the family's line."""
+        """``sorcery.conf:5 endpoint=realtime,ps_endpoints``, then the family's line; the user and
+        password of a URL read ``****``."""
         variable = self.value.variable
         text = "%s:%d %s%s%s" % (os.path.basename(self.path), self.line, variable.name,
-                                 " => " if variable.object else "=", self.value)
+                                 " => " if variable.object else "=",
+                                 URL_CREDENTIALS.sub(r"\1****@", str(self.value)))
         if len(text) > SHOWN_TEXT:
             text = text[:SHOWN_TEXT] + "..."
         return text + (" (%s)" % self.family if self.family is not None else "")

@@ -246,3 +246,14 @@ def test_facts_backends_skip_the_role_judges_with_the_same_verdicts(pbx, run_pla
                     if name not in (SIP_JUDGE, SEC_JUDGE, "Facts", "Running"))
 
     assert verdicts(skipped) == verdicts(ran)
+
+
+def test_facts_backends_never_show_the_credentials_of_a_url(pbx, facts, judge):
+    config_dir = pbx({"extconfig.conf": (
+        "[settings]\nsippeers => curl,https://rt-user:Rt-Pass-99@rt.example.test/sip\n")},
+        installed=INSTALLED + ("res_config_curl",))
+    assert facts(config_dir)["backends"] == [
+        item(config_dir, "extconfig.conf", 2, "sippeers",
+             "extconfig.conf:2 sippeers => curl,https://****@rt.example.test/sip")]
+    judged = judge(config_dir)
+    assert "Rt-Pass-99" not in str(judged) and "rt-user" not in str(judged)
