@@ -90,7 +90,8 @@ def _paths(value, prefix=()):
 def broken_results(draw):
     """A valid result with one value replaced by any JSON value, one key removed or one added."""
     result = draw(valid_results())
-    path = draw(st.sampled_from(sorted(_paths(result), key=repr)[1:]))
+    # Every path but the result itself (the empty one), which has no parent to change.
+    path = draw(st.sampled_from(sorted((p for p in _paths(result) if p), key=repr)))
     parent = result
     for key in path[:-1]:
         parent = parent[key]
