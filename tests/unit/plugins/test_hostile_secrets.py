@@ -33,9 +33,14 @@ SETTINGS = settings(max_examples=25, deadline=None,
 MODULES = "ansible_collections.pbxsec.hardening.plugins.modules."
 PIECE = 8
 
-SECRETS = st.builds(lambda body: "Pw" + body + "Zz",
-                    st.text(alphabet="abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
-                            min_size=8, max_size=14))
+# A digit after every two letters: no PIECE of a secret is a word of the result ("categori" of
+# "categories" was one), so a piece found in the result can only come from the secret.
+SECRETS = st.builds(lambda groups: "Pw" + "".join(groups) + "Zz",
+                    st.lists(st.builds(lambda letters, digit: letters + digit,
+                                       st.text(alphabet="abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ",
+                                               min_size=2, max_size=2),
+                                       st.sampled_from("23456789")),
+                             min_size=3, max_size=5))
 ODD_BREAKS = st.sampled_from(["\x0c", "\r", "\x85", "\u2028", "\x0b", ""])
 EOLS = st.sampled_from(["\n", "\r\n"])
 # How a planted credential is written: active, commented out, inside a block comment, after a
