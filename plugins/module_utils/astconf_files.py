@@ -323,13 +323,15 @@ def apply_plan(module, cfg, plan, prefix, extra=()):
 
 def apply_plans(module, trees, prefix, extra=()):
     """:func:`apply_plan` for the ``(cfg, plan)`` pairs of several trees that one module call
-    edits together: every tree is refused (errors, changes outside) before any is written, so
-    that either all are written or none.
+    edits together: every tree is refused (errors, changes outside, a file changed since it was
+    read) before any is written, so that either all are written or none.
 
     :returns: ``(diff entries, backup files, exec directives)`` of all the trees."""
     for cfg, plan in trees:
         refuse_errors(module, cfg, module.params["strict"])
         refuse_outside(module, plan.changes)
+        if not module.check_mode:
+            refuse_if_changed(module, plan.changes)
     diffs, backup_files, exec_directives = [], [], []
     for cfg, plan in trees:
         exec_directives += warn_about_tree(module, cfg)

@@ -148,11 +148,15 @@ class GuestFix:
     :ivar dropin: the :class:`Dropin`; ``owner`` its wanted ``(uid, gid, mode)``, ``attributes``
         those it has once the trees are written (a new file gets those of the tree's root).
     :ivar actions: what the plan does, ``path: ...``.
+    :ivar appended_to: the includer's path when the ``#tryinclude`` line is appended to it (its
+        diff shows that line alone: the rest of a dialplan may hold DISA passcodes and dial
+        strings with credentials), else None.
     """
 
     def __init__(self):
         self.trees, self.reload, self.actions = [], [], []
         self.dropin, self.owner, self.attributes = None, None, None
+        self.appended_to = None
 
     @property
     def attributes_due(self):
@@ -200,10 +204,17 @@ def _dialplan(fix, config_dir, context, includer_name):
                              % (shown(includer.path), DROPIN))
         changes.append(FileChange(includer.path, includer_key, includer.data, after))
         fix.actions.append("%s: #tryinclude %s at the end" % (shown(includer.path), DROPIN))
-    if not any(category.statement.source.key == dropin.path
-               for category in new.categories_named(context)):
+        fix.appended_to = includer.path
+    statements = [category.statement for category in new.categories_named(context)]
+    if not any(statement.source.key == dropin.path for statement in statements):
         raise FixRefused("[%s] would not be read from %s; nothing written"
                          % (context, shown(dropin.path)))
+    others = ["%s:%d" % (shown(statement.source.path), statement.line)
+              for statement in statements if statement.source.key != dropin.path]
+    if others:
+        raise FixRefused("[%s] is also a context of the dialplan (%s): guests sent there would "
+                         "reach its extensions. Name another guest context; nothing written"
+                         % (context, ", ".join(others)))
     plan = EditPlan(cfg, None)
     plan.changes, plan.new_config, plan.actions = changes, new, list(fix.actions)
     fix.trees.append((cfg, plan))
@@ -263,5 +274,7 @@ def plan_guest_fix(config_dir, context, sip_cfg, sip_users, freepbx=False):
     fix.trees.append((sip_cfg, plan))
     fix.actions.extend(plan.actions)
     if plan.changes:
-        fix.reload.append("chan_sip")
+        # The running dialplan must hold the context before chan_sip sends guests to it, also
+        # when an earlier run wrote the drop-in but stopped before its reload.
+        fix.reload = ["dialplan", "chan_sip"]
     return fix

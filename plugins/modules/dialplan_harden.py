@@ -251,6 +251,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_dialplan import (
     CONTROL,
+    DROPIN,
     FixRefused,
     plan_guest_fix,
 )
@@ -283,6 +284,17 @@ def _plan(module, fixing):
     return audit, fix
 
 
+def _appended_line_only(entry, appended_to):
+    """The diff ``entry``, showing only the ``#tryinclude`` line when it is that of the file the
+    line was appended to (a dialplan may hold DISA passcodes and dial strings with
+    credentials, which the config engine does not mask)."""
+    if appended_to is None or entry["after_header"] != shown(appended_to):
+        return entry
+    header = "%s (the line appended at its end)" % shown(appended_to)
+    return dict(entry, before="", after="#tryinclude %s\n" % DROPIN, before_header=header,
+                after_header=header)
+
+
 def main():
     spec = argument_spec()
     spec.update(
@@ -307,6 +319,7 @@ def main():
     diffs, backups, execs, files, reload, actions = [], [], [], [], [], []
     if fix is not None:
         diffs, backups, execs = apply_plans(module, fix.trees, ".dialplan_harden.")
+        diffs = [_appended_line_only(entry, fix.appended_to) for entry in diffs]
         files = [change.path for _cfg, plan in fix.trees for change in plan.changes]
         reload, actions = fix.reload, fix.actions
         if fix.attributes_due:

@@ -29,7 +29,7 @@ description:
     is not in O(controls) (waived), so that the verdict can report it.
   - C(PBX-HTTP-001) - http.conf C([general]) C(enabled=no), or with O(http_enabled) C(bindaddr)
     (and C(tlsbindaddr) when C(tlsenable) is on) at 127.0.0.1; C(servername) blank either way.
-  - C(PBX-FS-001) - after the files are written, O(config_dir) and O(keys_dir) are closed to other
+  - C(PBX-FS-001) - before the files are written, O(config_dir) and O(keys_dir) are closed to other
     users and given the group O(group), with the code of M(pbxsec.hardening.asterisk_file_modes);
     modes are only narrowed, links never followed, owners kept.
   - With O(freepbx), changes go only to the custom files FreePBX includes last and never writes
@@ -335,7 +335,7 @@ def _plans(module, layout):
 
 
 def _file_modes(module):
-    """PBX-FS-001 on both trees, after the files are written (``{}`` when not enforced)."""
+    """PBX-FS-001 on both trees (``{}`` when not enforced)."""
     params = module.params
     if FILES_CONTROL not in params["controls"]:
         return {}
@@ -376,6 +376,10 @@ def main():
     except AsteriskConfigError as exc:
         module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
                                           error_line=exc.line)))
+    # PBX-FS-001 first: a tree it cannot walk or change (or an unknown group) then stops the
+    # module before an AMI or HTTP change is written that the failed task would not reload.
+    # Files written after keep the modes they replace; new ones take their tree's root file's.
+    modes = _file_modes(module)
     # Both trees are checked before either is written; a tree with nothing to set is only read.
     edited = [(root, cfg, plan, done) for root, (cfg, plan, done) in plans.items() if done]
     diffs, backup_files, exec_directives = apply_plans(
@@ -386,7 +390,6 @@ def main():
                      effective_before=one.before, effective_after=one.after)
                 for root, _cfg, _plan, done in edited for setting, one in done]
     changed = [root for root, (_cfg, plan, _done) in plans.items() if plan.changes]
-    modes = _file_modes(module)
     if modes.get("changes") and module._diff:
         diffs.append(modes_diff(modes["changes"]))
     module.exit_json(**printable(dict(

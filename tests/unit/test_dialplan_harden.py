@@ -21,7 +21,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_dialplan i
 
 SIP = ("[general]\ncontext=public\n[phone1]\ntype=friend\nsecret=Never-Shown-Secret-1\n"
        "context=from-internal\n")
-EXTENSIONS = ("[public]\ninclude => demo\n[demo]\nexten => 8500,1,VoiceMailMain()\n"
+EXTENSIONS = ("[globals]\nTRUNKPASS=Never-Shown-Global-2\n"
+              "[public]\ninclude => demo\n[demo]\nexten => 8500,1,VoiceMailMain()\n"
               "[from-internal]\nexten => _00.,1,Dial(SIP/kiwi/${EXTEN})\n")
 ASTERISK = "[options]\nrunuser = asterisk\nrungroup = asterisk\n"
 KEYS = ("changed", "changed_files", "reload", "findings", "latent_findings", "controls",
@@ -75,9 +76,11 @@ def test_pbx_dp_001_one_call_check_predicts_real_and_second_changes_nothing(
     assert [os.path.basename(path) for path in real["changed_files"]] == [
         DROPIN, "extensions.conf", "sip.conf"]
     assert real["reload"] == ["dialplan", "chan_sip"]
+    # extensions.conf's diff shows the appended line alone: the engine masks no dialplan secret.
     assert [entry["after_header"].rsplit("/", 1)[-1] for entry in real["diff"]] == [
-        DROPIN, "extensions.conf", "sip.conf"]
-    assert "Never-Shown" not in json.dumps(real)
+        DROPIN, "extensions.conf (the line appended at its end)", "sip.conf"]
+    assert real["diff"][1]["after"] == "#tryinclude %s\n" % DROPIN
+    assert "Never-Shown" not in json.dumps(real) and "Never-Shown" not in json.dumps(predicted)
     after = _files(tree)
     assert after["extensions.conf"] == before["extensions.conf"] + b"#tryinclude %s\n" % (
         DROPIN.encode())
@@ -208,6 +211,7 @@ def test_pbx_dp_001_role_reloads_the_dialplan_then_chan_sip_only_for_real(tree, 
     assert verdict and not verdict[0].get("failed")
     results, commands = role()
     assert _changed(results) == [] and commands == []
-    # Only chan_sip's file changed: only chan_sip is reloaded.
+    # Only chan_sip's file changed: the dialplan is reloaded first all the same, in case an
+    # earlier run wrote the drop-in and stopped before its reload.
     (tree / "sip.conf").write_text(SIP)
-    assert role()[1] == ["sip reload"]
+    assert role()[1] == ["dialplan reload", "sip reload"]

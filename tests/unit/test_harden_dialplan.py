@@ -86,10 +86,11 @@ def test_pbx_dp_001_no_line_when_the_includer_reads_the_dropin_already(astconf_t
     assert sorted(_changes(_plan(root))) == [DROPIN, "sip.conf"]
 
 
-def test_pbx_dp_001_only_what_changed_is_reloaded(astconf_tree):
+def test_pbx_dp_001_the_dialplan_is_reloaded_before_chan_sip_and_only_on_a_change(astconf_tree):
     root = astconf_tree({"sip.conf": SIP, "extensions.conf": EXTENSIONS
                          + "#tryinclude %s\n" % DROPIN, DROPIN: TEMPLATE_OUTPUT})
-    assert _plan(root).reload == ["chan_sip"]
+    # chan_sip alone changes: the dialplan is reloaded before it all the same.
+    assert _plan(root).reload == ["dialplan", "chan_sip"]
     (root / "sip.conf").write_text(SIP.replace("context=public", "context=pbx-guest-reject"))
     fix = _plan(root)
     assert fix.reload == [] and _changes(fix) == {}
@@ -174,3 +175,10 @@ def test_pbx_dp_001_freepbx_custom_files_that_would_not_win_are_refused(astconf_
                                          "extensions.conf: extensions_custom.conf is not "
                                          "included"):
         _plan(root, freepbx=True)
+
+
+def test_pbx_dp_001_a_guest_context_the_dialplan_already_has_is_refused(astconf_tree):
+    root = astconf_tree({"sip.conf": SIP, "extensions.conf": EXTENSIONS})
+    with pytest.raises(FixRefused, match=r"\[public\] is also a context of the dialplan "
+                                         r"\(.*extensions.conf:1\)"):
+        _plan(root, context="public")

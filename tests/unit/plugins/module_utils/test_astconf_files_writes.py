@@ -18,6 +18,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import plan_option
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plans,
     refuse_outside,
     write_changes,
 )
@@ -129,3 +130,23 @@ def test_backup_and_write_keep_owner_and_mode_through_descriptors(tmp_path):
     assert len(backups) == 1 and open(backups[0], "rb").read() == b"[general]\nallowguest=yes\n"
     assert {os.stat(path).st_mode & 0o7777 for path in [conf / "sip.conf", backups[0]]} == {0o640}
     assert sorted(os.listdir(conf)) == sorted(["sip.conf", os.path.basename(backups[0])])
+
+
+def test_no_tree_is_written_when_a_later_one_changed_since_planning(capsys, tmp_path):
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "sip.conf").write_bytes(b"[general]\nallowguest=yes\n")
+    (conf / "iax.conf").write_bytes(b"[general]\ndelayreject=no\n")
+    trees = []
+    for name, option, value in (("sip.conf", "allowguest", "no"), ("iax.conf", "delayreject", "yes")):
+        cfg = load_config(str(conf / name))
+        trees.append((cfg, plan_option(cfg, "general", option, value)))
+    (conf / "iax.conf").write_bytes(b"[general]\ndelayreject=no\n; edited meanwhile\n")
+    spec = dict(path=dict(type="path"), config_dir=dict(type="path"),
+                strict=dict(type="bool", default=True), backup=dict(type="bool", default=False))
+    with patch_module_args(dict(path=str(conf / "sip.conf"), config_dir=str(conf))):
+        with pytest.raises(SystemExit):
+            apply_plans(AnsibleModule(argument_spec=spec), trees, ".test.")
+    result = json.loads(capsys.readouterr().out)
+    assert "iax.conf changed while the module was planning; nothing written" in result["msg"]
+    assert (conf / "sip.conf").read_bytes() == b"[general]\nallowguest=yes\n"
