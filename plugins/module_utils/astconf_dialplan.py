@@ -297,7 +297,11 @@ def load_dialplan(path, config_dir=None):
 
     :raises AsteriskConfigError: the engine cannot load the tree.
     """
-    cfg = load_config(path, config_dir)
+    return dialplan_of(load_config(path, config_dir))
+
+
+def dialplan_of(cfg):
+    """The :class:`Dialplan` of the loaded ``extensions.conf`` tree ``cfg`` (only read)."""
     plan = Dialplan(cfg.root_path)
     plan.files = [source.path for source in cfg.files.values()]
     for category in cfg.categories:

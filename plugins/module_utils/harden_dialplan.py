@@ -177,10 +177,9 @@ class GuestFix:
                     after_header=path)
 
 
-def _dialplan(fix, config_dir, context, includer_name):
-    """The dialplan tree's plan: the drop-in's contents and, when the includer does not read it
-    yet, the ``#tryinclude`` line at the includer's end."""
-    cfg = load_config(os.path.join(config_dir, "extensions.conf"), config_dir)
+def _dialplan(fix, cfg, config_dir, context, includer_name):
+    """The plan of the dialplan tree ``cfg``: the drop-in's contents and, when the includer does
+    not read it yet, the ``#tryinclude`` line at the includer's end."""
     includer_key = os.path.realpath(os.path.join(config_dir, includer_name))
     includer = cfg.files.get(includer_key)
     if includer is None:
@@ -189,7 +188,8 @@ def _dialplan(fix, config_dir, context, includer_name):
     dropin = fix.dropin
     wanted = dropin_bytes(context, os.path.basename(includer_name))
     overlay = {dropin.path: wanted}
-    new = load_config(cfg.root_path, config_dir, overlay)
+    # The tree as it will be: the one read when the drop-in already holds what it should.
+    new = cfg if dropin.data == wanted else load_config(cfg.root_path, config_dir, overlay)
     changes = []
     if dropin.data != wanted:
         changes.append(FileChange(dropin.path, dropin.path, dropin.data, wanted))
@@ -243,10 +243,12 @@ def _layout(config_dir, freepbx):
     return layout
 
 
-def plan_guest_fix(config_dir, context, sip_cfg, sip_users, freepbx=False):
+def plan_guest_fix(config_dir, context, sip_cfg, sip_users, freepbx=False, dialplan_cfg=None):
     """:class:`GuestFix` sending chan_sip guests to ``context``.
 
     :param sip_cfg: the loaded sip.conf tree (None when there is no sip.conf).
+    :param dialplan_cfg: the loaded extensions.conf tree, when the caller has read it (the
+        audit has); else it is read here.
     :param sip_users: chan_sip peers without a ``context`` of their own (the audit's
         ``sip_general_context_users``): they would move into ``context`` too.
     :param freepbx: write where FreePBX leaves the lines alone (:mod:`freepbx_layout`).
@@ -266,7 +268,9 @@ def plan_guest_fix(config_dir, context, sip_cfg, sip_users, freepbx=False):
     layout = _layout(config_dir, freepbx)
     fix = GuestFix()
     fix.dropin = Dropin(os.path.realpath(config_dir))
-    _dialplan(fix, config_dir, context,
+    if dialplan_cfg is None:
+        dialplan_cfg = load_config(os.path.join(config_dir, "extensions.conf"), config_dir)
+    _dialplan(fix, dialplan_cfg, config_dir, context,
               layout.get("extensions.conf", {}).get("dialplan", "extensions.conf"))
     sip = layout.get("sip.conf", {})
     plan, _done = plan_options(sip_cfg, [Setting(CONTROL, "general", "context", context)],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
+    dialplan_of,
     entry_points,
     load_dialplan,
 )
@@ -77,11 +78,13 @@ class Policy:
 def audit_host(config_dir, policy, load=None):
     """The audit's result (the return values of ``asterisk_dialplan_info`` but ``changed``).
 
-    :param load: ``load(name)`` giving the loaded tree of a channel file or ``asterisk.conf``
-        (as for :func:`~astconf_dialplan.entry_points`), so that a caller reads each file once.
+    :param load: ``load(name)`` giving the loaded tree of ``extensions.conf``, a channel file or
+        ``asterisk.conf`` (as for :func:`~astconf_dialplan.entry_points`), so that a caller reads
+        each file once.
     :raises AsteriskConfigError: the engine cannot load ``extensions.conf`` or ``asterisk.conf``.
     """
-    plan = load_dialplan(os.path.join(config_dir, "extensions.conf"), config_dir)
+    plan = (dialplan_of(load("extensions.conf")) if load is not None else
+            load_dialplan(os.path.join(config_dir, "extensions.conf"), config_dir))
     closed = dict((name, CLOSED) for name in policy.closed)
     guests, trunks, notes, sip_users = entry_points(config_dir, policy.channels, load=load,
                                                     dormant=closed)

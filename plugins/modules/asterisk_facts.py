@@ -172,8 +172,9 @@ ansible_facts:
             - Where Asterisk would refuse C(sorcery.conf) or C(extconfig.conf), one item with
               C(what) V(unknown) names the file and line (RV(ansible_facts.asterisk.config_errors)
               says why), so that those judgements still run.
-            - A mapping line holds a driver, a database and a table name, no credential; each
-              line quoted is cut at 120 characters.
+            - A mapping line holds a driver, a database and a table name; the user and
+              password of a URL (C(curl)) read C(****). Each line quoted is cut at 120
+              characters.
           type: list
           elements: dict
           contains:

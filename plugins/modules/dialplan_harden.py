@@ -274,8 +274,8 @@ def _plan(module, fixing):
     try:
         audit = audit_host(params["config_dir"], policy, load)
         fix = plan_guest_fix(params["config_dir"], params["guest_context"], load("sip.conf"),
-                             audit["sip_general_context_users"],
-                             params["freepbx"]) if fixing else None
+                             audit["sip_general_context_users"], params["freepbx"],
+                             dialplan_cfg=load("extensions.conf")) if fixing else None
     except FixRefused as exc:
         module.fail_json(msg=to_native(exc))
     except AsteriskConfigError as exc:
