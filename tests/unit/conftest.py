@@ -128,18 +128,19 @@ def run_module():
 
 @pytest.fixture
 def run_play(tmp_path):
-    """``run_play(tasks, play_vars=None, check=False, diff=False, path=(), args=())`` runs one
-    play of ``tasks`` (dicts, as in YAML) with ``play_vars`` through ``ansible-playbook`` against
-    localhost (connection local, this interpreter, the collection from ``.cache/collections``).
+    """``run_play(tasks, play_vars=None, check=False, diff=False, path=(), args=(), env=None)``
+    runs one play of ``tasks`` (dicts, as in YAML) with ``play_vars`` through ``ansible-playbook``
+    against localhost (connection local, this interpreter, the collection from
+    ``.cache/collections``).
 
     ``check``/``diff`` add ``--check``/``--diff`` and ``args`` other options (``--tags``...);
-    ``path`` lists directories put before
-    ``PATH`` (stand-ins for commands such as ``asterisk`` or ``fwconsole``). Returns
+    ``path`` lists directories put before ``PATH`` (stand-ins for commands such as ``asterisk``
+    or ``fwconsole``); ``env`` adds environment variables (a fact cache...). Returns
     ``[(task name, result)]`` in order, read from the ``json`` stdout callback, each name
     without its ``role : `` prefix.
     """
 
-    def run(tasks, play_vars=None, check=False, diff=False, path=(), args=()):
+    def run(tasks, play_vars=None, check=False, diff=False, path=(), args=(), env=None):
         playbook = tmp_path / "play.yml"
         playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False,
                                          "vars": play_vars or {}, "tasks": tasks}]))
@@ -147,12 +148,12 @@ def run_play(tmp_path):
                    "-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
         command.extend(flag for flag, wanted in (("--check", check), ("--diff", diff)) if wanted)
         command.extend(args)
-        env = _ansible_env(True, dict(ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
-                                      ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-                                      PATH=os.pathsep.join([str(d) for d in path]
-                                                           + [os.environ["PATH"]])))
-        proc = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              check=False)
+        environ = dict(ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
+                       ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+                       PATH=os.pathsep.join([str(d) for d in path] + [os.environ["PATH"]]))
+        environ.update(env or {})
+        proc = subprocess.run(command, env=_ansible_env(True, environ), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, check=False)
         stdout = proc.stdout.decode("utf-8")
         assert "{" in stdout, proc.stderr.decode("utf-8")
         played = json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"]

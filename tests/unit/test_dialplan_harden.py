@@ -18,6 +18,7 @@ import stat
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_dialplan import DROPIN
+from asterisk_host import facts_task
 
 SIP = ("[general]\ncontext=public\n[phone1]\ntype=friend\nsecret=Never-Shown-Secret-1\n"
        "context=from-internal\n")
@@ -179,8 +180,7 @@ def role(tree, tmp_path, run_play):
         if log.exists():
             log.unlink()
         tasks = [
-            {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                "asterisk": facts, "cacheable": True}},
+            facts_task(facts),
             {"name": "Dialplan", "ansible.builtin.include_role": {
                 "name": "pbxsec.hardening.dialplan"}},
         ]

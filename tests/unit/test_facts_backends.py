@@ -18,6 +18,8 @@ import os
 
 import pytest
 
+from asterisk_host import facts_task
+
 FACTS = "pbxsec.hardening.asterisk_facts"
 AUDIT = "pbxsec.hardening.pbx_compliance"
 # The controls the sip and secrets roles judge with objects: backends.
@@ -226,8 +228,7 @@ def test_facts_backends_skip_the_role_judges_with_the_same_verdicts(pbx, run_pla
                      "pbx_secrets_store": str(tmp_path / "store.yml")}
         tasks = [
             {"name": "Facts", FACTS: {"config_dir": config_dir}, "register": "found"},
-            {"name": "Running", "ansible.builtin.set_fact": {"cacheable": True, "asterisk": (
-                "{{ found.ansible_facts.asterisk | combine({'running': true}) }}")}},
+            facts_task("{{ found.ansible_facts.asterisk | combine({'running': true}) }}", "Running"),
         ] + [{"name": role, "ansible.builtin.include_role": {"name": "pbxsec.hardening." + role}}
              for role in ("sip", "secrets")]
         results = dict(run_play(tasks, play_vars, check=True))

@@ -25,6 +25,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
     networks,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_freepbx import FIXES
+from asterisk_host import facts_task
 
 PROVIDER = "27.111.14.0/24"
 PROVIDER_PERMIT = "27.111.14.0/255.255.255.0"
@@ -91,8 +92,7 @@ def play(tmp_path, run_play):
 
     def run(config_dir, check=False):
         tasks = [
-            {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
-                "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
+            facts_task(dict(facts, config_dir=str(config_dir)), "Facts of a FreePBX host"),
             {"name": "SIP", "ansible.builtin.include_role": {"name": "pbxsec.hardening.sip"}},
         ]
         play_vars = {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,

@@ -15,6 +15,7 @@ import shutil
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from asterisk_host import facts_task
 
 MANAGER = ("[general]\nenabled = yes\nbindaddr = 0.0.0.0\n"
            "[crm]\nsecret = Xy7Kq2Lm9Pw4Zz8Rt\nwrite = call\n")
@@ -43,8 +44,7 @@ def harden(tmp_path, run_play):
                  "freepbx": {"detected": False, "evidence": []},
                  "files": {"manager.conf": owner, "http.conf": owner}}
         tasks = [
-            {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                "asterisk": facts, "cacheable": True}, "tags": ["always"]},
+            facts_task(facts, tags=["always"]),
             {"name": "Manager", "ansible.builtin.include_role": {
                 "name": "pbxsec.hardening.manager"}, "tags": ["always"]},
         ]

@@ -26,6 +26,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl im
     category_acl,
     networks,
 )
+from asterisk_host import facts_task
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
@@ -74,8 +75,7 @@ def play(tmp_path, run_play):
 
     def run(config_dir, check=False):
         tasks = [
-            {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
+            facts_task(dict(facts, config_dir=str(config_dir))),
             {"name": "AMI", "ansible.builtin.include_role": {
                 "name": "pbxsec.hardening.manager", "tasks_from": "ami_http.yml"}},
         ]
@@ -191,8 +191,7 @@ def test_pbx_ami_002_freepbx_users_are_closed_in_manager_custom_conf(tmp_path, r
                                           "ami_user": "admin"},
              "files": {"manager.conf": {"owner": "root", "group": "root", "link": False}}}
     tasks = [
-        {"name": "Facts of a FreePBX host", "ansible.builtin.set_fact": {
-            "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
+        facts_task(dict(facts, config_dir=str(config_dir)), "Facts of a FreePBX host"),
         {"name": "AMI", "ansible.builtin.include_role": {
             "name": "pbxsec.hardening.manager", "tasks_from": "ami_http.yml"}},
     ]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pytest
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_wizard import expand
+from asterisk_host import facts_task
 
 PROVIDER = "198.51.100.0/24"
 TRUSTED = ["127.0.0.1/32", "127.0.0.2/32"]
@@ -88,8 +89,7 @@ def play(tmp_path, run_play):
 
     def run(config_dir, check=False):
         tasks = [
-            {"name": "Facts of an Asterisk host", "ansible.builtin.set_fact": {
-                "asterisk": dict(facts, config_dir=str(config_dir)), "cacheable": True}},
+            facts_task(dict(facts, config_dir=str(config_dir))),
             {"name": "PJSIP", "ansible.builtin.include_role": {"name": "pbxsec.hardening.sip"}},
         ]
         play_vars = {"pbx_config_dir": str(config_dir), "pbx_controls_skip": SKIPPED,

@@ -1,0 +1,20 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The stand-in for role common's discovery in the tests that run a role on localhost: the
+facts ``asterisk_facts`` would give an Asterisk host (running, FreePBX or not, ...)."""
+
+from __future__ import annotations
+
+
+def facts_task(facts, name="Facts of an Asterisk host", **task):
+    """A ``set_fact`` task that leaves ``facts`` (a dict, or a template giving one; its
+    ``config_dir`` the play's ``pbx_config_dir``) as role common's discovery of this run leaves
+    them: ``ansible_facts.asterisk`` and the discovery's registered result, so that the roles
+    take them as gathered by this run instead of discovering localhost. ``task``: more keys of
+    the task (``tags``...)."""
+    return dict({"name": name, "ansible.builtin.set_fact": {
+        "cacheable": True, "asterisk": facts,
+        "__pbx_common_discovery": {"ansible_facts": {"asterisk": facts}}}}, **task)
