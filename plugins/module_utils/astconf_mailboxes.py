@@ -204,6 +204,17 @@ def pin_problems(pin, mailbox, policy=None):
     return found
 
 
+def new_pin_problem(mailbox, pin, policy=None):
+    """Why ``pin`` may not become the new PIN of ``mailbox`` (not all digits, or a rule of
+    ``policy`` it breaks), or None.  Names the mailbox, never the PIN."""
+    if not str(pin).isdigit():
+        return "the new PIN of %s is not all digits" % mailbox
+    problems = pin_problems(str(pin), mailbox, policy)
+    if problems:
+        return "the new PIN of %s is weak (%s)" % (mailbox, ", ".join(problems))
+    return None
+
+
 # --- the tree ----------------------------------------------------------------------------------
 
 def aliases_context(cfg):

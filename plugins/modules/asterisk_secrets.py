@@ -98,26 +98,10 @@ options:
       - The policy of O(pbxsec.hardening.asterisk_voicemail#module:pin_policy); keys left out
         keep their defaults.
     type: dict
-    suboptions:
-      min_length:
-        description: Fewer characters than this is weak.
-        type: int
-        default: 6
-      forbid_mailbox:
-        description: A PIN equal to the mailbox number (or its reverse) is weak.
-        type: bool
-        default: true
-      forbid_sequential:
-        description: Ascending or descending runs (V(123456), V(987654)) are weak.
-        type: bool
-        default: true
-      forbid_repeated:
-        description: One digit repeated, or a unit of up to three repeated (V(111111), V(121212)), is weak.
-        type: bool
-        default: true
 extends_documentation_fragment:
   - pbxsec.hardening.attributes.info_module
   - pbxsec.hardening.attributes
+  - pbxsec.hardening.pin_policy
 notes:
   - A secret is also weak when it is one character class only or in the weak list; an empty
     secret is always weak.

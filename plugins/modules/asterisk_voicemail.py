@@ -93,23 +93,6 @@ options:
       - What makes a mailbox PIN weak, reported in RV(weak_pins) and refused in O(pins).
     type: dict
     default: {}
-    suboptions:
-      min_length:
-        description: Fewer characters than this is weak.
-        type: int
-        default: 6
-      forbid_mailbox:
-        description: A PIN equal to the mailbox number (or its reverse) is weak.
-        type: bool
-        default: true
-      forbid_sequential:
-        description: Ascending or descending runs (V(123456), V(987654)) are weak.
-        type: bool
-        default: true
-      forbid_repeated:
-        description: One digit repeated, or a unit of up to three repeated (V(111111), V(121212)), is weak.
-        type: bool
-        default: true
   strict:
     description:
       - Fail, writing nothing, when Asterisk would log an error anywhere in the tree, even one it
@@ -118,6 +101,7 @@ extends_documentation_fragment:
   - pbxsec.hardening.attributes
   - pbxsec.hardening.config_tree
   - pbxsec.hardening.config_tree.edit
+  - pbxsec.hardening.pin_policy
 notes:
   - An empty PIN, or one that starts with C(*), is always reported as weak.
   - Mailboxes are read from every non-template category except C([general]), C([zonemessages]) and
@@ -258,8 +242,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     PIN_POLICY_OPTIONS,
     mailboxes,
+    new_pin_problem,
     pin_policy_problem,
-    pin_problems,
     weak_pins,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_redact import redact
@@ -313,12 +297,9 @@ def _new_pins(module, pins, policy):
     out = {}
     for mailbox, pin in (pins or {}).items():
         pin = to_native(pin)
-        if not pin.isdigit():
-            module.fail_json(msg="pins: the new PIN of %s is not all digits" % mailbox)
-        problems = pin_problems(pin, mailbox, policy)
-        if problems:
-            module.fail_json(msg="pins: the new PIN of %s is weak (%s)"
-                             % (mailbox, ", ".join(problems)))
+        problem = new_pin_problem(mailbox, pin, policy)
+        if problem:
+            module.fail_json(msg="pins: %s" % problem)
         out[to_native(mailbox)] = pin
     return out
 

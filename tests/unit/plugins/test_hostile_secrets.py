@@ -46,6 +46,8 @@ EOLS = st.sampled_from(["\n", "\r\n"])
 # How a planted credential is written: active, commented out, inside a block comment, after a
 # statement in a trailing comment.
 PLACES = st.sampled_from(["active", "commented", "block", "trailing"])
+# The new PIN secrets_rotate writes (the planted PINs are random).
+NEW_PIN = "80613927"
 
 
 def run_module(name, args, check=False):
@@ -107,6 +109,18 @@ def assert_hidden(result, secrets):
             assert secret[start:start + PIECE] not in shown, (secret, result)
 
 
+def rotation_args(kind, option, new_secret):
+    """secrets_rotate's arguments that give ``option`` of ``[general]`` the new secret (a
+    chan_sip, PJSIP, IAX2 or AMI file), or mailbox 101 the new PIN :data:`NEW_PIN`, or None for
+    the other kinds."""
+    if kind in ("sip", "pjsip", "iax", "manager"):
+        return {"credentials": [{"config": "%s.conf" % kind, "section": "general",
+                                 "option": option, "value": new_secret}]}
+    if kind == "voicemail":
+        return {"pins": {"101": NEW_PIN}}
+    return None
+
+
 def write(files):
     root = tempfile.mkdtemp(prefix="pbxsec-hostile-")
     for name, text in files.items():
@@ -149,5 +163,12 @@ def test_no_planted_secret_reaches_any_result(tree, in_custom, new_secret):
             voicemail = run_module("asterisk_voicemail", {"path": path,
                                                           "general": {"operator": "no"}})
             assert_hidden(voicemail, secrets)
+        rotation = rotation_args(kind, option, new_secret)
+        if rotation is not None:
+            for check in (True, False):
+                result = run_module("secrets_rotate", dict(rotation, config_dir=root),
+                                    check=check)
+                assert result.get("changed") and not result.get("failed"), result
+                assert_hidden(result, secrets + [new_secret, NEW_PIN])
     finally:
         shutil.rmtree(root)

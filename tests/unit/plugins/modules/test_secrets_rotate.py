@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, pbxsec.hardening developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The real secrets_rotate module, run through ``ansible`` ad-hoc against localhost: every new
+value written, each file once, all or nothing, and no value in any output."""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import pytest
+
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import mailboxes
+
+MODULE = "pbxsec.hardening.secrets_rotate"
+
+FILES = {
+    "sip.conf": "[general]\ncontext=public\n\n[phone](!)\ntype=friend\nhost=dynamic\n\n"
+                "[100](phone)\nsecret=100 ; the extension\n\n#include sip_site.conf\n",
+    "sip_site.conf": "; ACME phones\n[101](phone)\nsecret=letmein1\n",
+    "pjsip.conf": "[200]\ntype=endpoint\nauth=200\n\n[200]\ntype=auth\nauth_type=userpass\n"
+                  "username=200\npassword=200\n\n[200]\ntype=aor\nmax_contacts=1\n",
+    "iax.conf": "[general]\n\n[300]\ntype=friend\nsecret=qwerty\n",
+    "manager.conf": "[general]\nenabled=yes\n\n[admin]\nsecret=amp111\nread=all\n",
+    "voicemail.conf": "[general]\nformat=wav\n\n[default]\n1234 => 4242,Example\n"
+                      "1235 => 1235,Other\n",
+}
+OLD = ["100", "letmein1", "200", "qwerty", "amp111", "4242", "1235"]
+NEW = {"sip100": "Xq7pLm2Rt9Vw4Ks8Bn3Hd6Zc", "sip101": "Fj4Wn8Qe2Ry7Tu5Pa1Sd9Gk3",
+       "pjsip200": "Lm5Nb2Vc8Xz4As7Df1Gh3Jk", "iax300": "Qw9Er4Ty2Ui7Op5As1Df8Gh",
+       "ami": "Zx3Cv8Bn1Mq6Wa4Se9Rd2Tf", "pin1234": "80613927", "pin1235": "52719836"}
+
+
+def credentials():
+    return [
+        {"config": "sip.conf", "section": "100", "option": "secret", "value": NEW["sip100"]},
+        {"config": "sip.conf", "section": "101", "option": "secret", "value": NEW["sip101"]},
+        {"config": "pjsip.conf", "section": "200", "section_type": "auth", "option": "password",
+         "value": NEW["pjsip200"]},
+        {"config": "iax.conf", "section": "300", "option": "secret", "value": NEW["iax300"]},
+        {"config": "manager.conf", "section": "admin", "option": "secret", "value": NEW["ami"]},
+    ]
+
+
+PINS = {"1234@default": NEW["pin1234"], "1235": NEW["pin1235"]}
+
+
+@pytest.fixture
+def run(run_module):
+    return functools.partial(run_module, MODULE, diff=True)
+
+
+@pytest.fixture
+def run_verbose(run_module):
+    return functools.partial(run_module, MODULE, diff=True, verbosity=3, output="text")
+
+
+def snapshot(root):
+    files = {}
+    for name in sorted(os.listdir(str(root))):
+        path = os.path.join(str(root), name)
+        with open(path, "rb") as handle:
+            files[name] = (handle.read(), os.stat(path).st_mtime_ns)
+    return files
+
+
+def effective(root, name, section, option, section_type=None):
+    cfg = load_config(str(root / name))
+    for category in cfg.categories:
+        if category.name == section and not category.template and (
+                section_type is None or category.get_first("type") == section_type):
+            return category.get_first(option)
+    return None
+
+
+def test_every_value_written_each_file_once_check_mode_predicts_nothing_shown(
+        astconf_tree, run, run_verbose):
+    root = astconf_tree(FILES)
+    args = {"config_dir": str(root), "credentials": credentials(), "pins": PINS}
+    before = snapshot(root)
+
+    outputs = [run_verbose(args, check=True)]
+    predicted = run(args, check=True)
+    assert snapshot(root) == before
+    assert predicted["changed"] is True and not predicted.get("failed"), predicted
+    names = [os.path.basename(path) for path in predicted["files"]]
+    assert sorted(names) == sorted(FILES) and len(names) == len(set(names))
+    assert len(predicted["diff"]) == len(FILES)
+    assert predicted["reload"] == ["chan_sip.so", "res_pjsip.so", "chan_iax2.so", "manager",
+                                   "app_voicemail.so"]
+
+    outputs.append(run_verbose(dict(args, backup=True)))
+    after = snapshot(root)
+    assert all(after[name][0] != before[name][0] for name in FILES)
+    # Backups (from the verbose run) hold the old files; nothing else appeared.
+    assert len(after) == 2 * len(FILES)
+
+    assert effective(root, "sip.conf", "100", "secret") == NEW["sip100"]
+    assert effective(root, "sip.conf", "101", "secret") == NEW["sip101"]
+    assert effective(root, "pjsip.conf", "200", "password", "auth") == NEW["pjsip200"]
+    assert effective(root, "iax.conf", "300", "secret") == NEW["iax300"]
+    assert effective(root, "manager.conf", "admin", "secret") == NEW["ami"]
+    # The template other phones inherit is left alone; the comment and the unrelated lines stay.
+    sip = (root / "sip.conf").read_bytes()
+    assert b"[phone](!)\ntype=friend\nhost=dynamic\n" in sip and b"; the extension" in sip
+    assert (root / "sip_site.conf").read_bytes().startswith(b"; ACME phones\n")
+    boxes = dict((box.name, box.pin) for box in mailboxes(load_config(str(root / "voicemail.conf"))))
+    assert boxes == {"1234": NEW["pin1234"].encode(), "1235": NEW["pin1235"].encode()}
+
+    again = run(args)
+    assert again["changed"] is False and again["reload"] == [] and again["msg"] == "unchanged"
+    text = "\n".join(outputs + [str(predicted), str(again)])
+    for value in list(NEW.values()) + [v for v in OLD if len(v) > 4]:
+        assert value not in text, value
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(credentials=[{"config": "sip.conf", "section": "100", "option": "context",
+                        "value": "internal"}]), "context is not a credential option"),
+    (dict(credentials=[{"config": "extensions.conf", "section": "x", "option": "secret",
+                        "value": "Ab1cdefghijkl"}]), "not a credential option"),
+    (dict(pins={"1234": "123456"}), "the new PIN of 1234 is weak (sequential)"),
+    (dict(pins={"1234": "12a4567"}), "the new PIN of 1234 is not all digits"),
+    (dict(pins={"9999": "80613927"}), "no such mailbox: 9999"),
+])
+def test_one_refused_value_writes_nothing(astconf_tree, run, change, message):
+    root = astconf_tree(dict(FILES, **{"extensions.conf": "[x]\n"}))
+    before = snapshot(root)
+    args = dict({"config_dir": str(root), "credentials": credentials(), "pins": PINS}, **change)
+    if "credentials" in change:
+        args["credentials"] = credentials() + change["credentials"]
+    result = run(args)
+    assert result["failed"] is True and message in result["msg"], result["msg"]
+    assert snapshot(root) == before
+    for value in NEW.values():
+        assert value not in str(result)
+
+
+def test_a_tree_asterisk_refuses_writes_nothing_and_names_file_and_line(astconf_tree, run):
+    root = astconf_tree(dict(FILES, **{"iax.conf": "[general]\n[300\nsecret=qwerty\n"}))
+    before = snapshot(root)
+    result = run({"config_dir": str(root), "credentials": credentials()})
+    assert result["failed"] is True
+    assert result.get("error_path", "").endswith("iax.conf") and result["error_line"] == 2
+    assert snapshot(root) == before
