@@ -71,15 +71,18 @@ class FileChange:
     :ivar key: its real path (where to write).
     :ivar before: old bytes, or None when the file is created.
     :ivar after: new bytes.
+    :ivar attributes: ``(uid, gid, mode)`` the file is written with, or None (the default): the
+        old file's, for a new file those of the tree's root (see :mod:`astconf_files`).
     """
 
-    __slots__ = ("path", "key", "before", "after")
+    __slots__ = ("path", "key", "before", "after", "attributes")
 
-    def __init__(self, path, key, before, after):
+    def __init__(self, path, key, before, after, attributes=None):
         self.path = path
         self.key = key
         self.before = before
         self.after = after
+        self.attributes = attributes
 
     @property
     def created(self):

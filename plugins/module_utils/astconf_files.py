@@ -8,7 +8,8 @@
 Shared by ``asterisk_config`` and ``asterisk_voicemail``: the checks and warnings about the tree
 as Asterisk would read it, the diff entry of one changed file, and the write path - refuse a
 file outside the writable set, refuse when a file changed while the module was planning, back
-files up, then write each file atomically, keeping its owner, group and mode.
+files up, then write each file atomically, keeping its owner, group and mode (or giving it
+those the change carries).
 
 A *change* is what the engine's planners return for one file: ``key`` (its real path, every link
 resolved when the tree was loaded), ``path`` (the name to show), ``before`` (old bytes, None for
@@ -183,9 +184,10 @@ class _Place:
                 return None
             return handle.read()
 
-    def create(self, prefix, data, attributes):
+    def create(self, prefix, data, attributes, exact=False):
         """A new file named ``prefix`` plus random characters holding ``data``, with
-        ``attributes`` (uid, gid, mode; uid and gid None to keep the creator's); its name."""
+        ``attributes`` (uid, gid, mode; uid and gid None to keep the creator's; an owner this
+        user may not give is left the creator's, unless ``exact``: then that fails); its name."""
         name = prefix + secrets.token_hex(8)
         fd = self.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
         try:
@@ -194,7 +196,7 @@ class _Place:
                 out.flush()
                 uid, gid, mode = attributes
                 if uid is not None:
-                    _keep_owner(out.fileno(), uid, gid)
+                    _give_owner(out.fileno(), uid, gid, exact)
                 os.fchmod(out.fileno(), mode)
                 os.fsync(out.fileno())
         except BaseException:
@@ -210,11 +212,12 @@ class _Place:
         return "/proc/self/fd/%d/%s" % (self.fd, name)
 
 
-def _keep_owner(fd, uid, gid):
+def _give_owner(fd, uid, gid, exact):
     try:
         os.fchown(fd, uid, gid)
-    except PermissionError:       # not root: the file stays the module user's
-        pass
+    except PermissionError:       # not root: the file stays the module user's, unless exact
+        if exact:
+            raise
 
 
 def _umask():
@@ -275,10 +278,14 @@ def write_file(module, place, change, prefix, template_path=None):
 
     The temporary file (named ``prefix`` plus random characters) sits in the same directory.
     A created file gets the owner, group and mode of ``template_path`` when that is given and
-    exists, else the module user's and the mode the umask leaves.
+    exists, else the module user's and the mode the umask leaves. A change that carries its
+    ``attributes`` gets exactly those instead (an owner or group this user may not give fails
+    the write), set on the temporary file: the file never shows another owner or mode.
     """
     context = _selinux_context(module, place, change)
-    created = place.create(prefix, change.after, _attributes(place, template_path))
+    exact = change.attributes is not None
+    created = place.create(prefix, change.after,
+                           change.attributes if exact else _attributes(place, template_path), exact)
     try:
         if context is not None:
             module.set_context_if_different(place.proc_path(created), context, False)

@@ -12,8 +12,9 @@ file it reads after its generated dialplan) makes the dialplan read it; chan_sip
 context`` names it (on FreePBX in the custom file that FreePBX reads last). The edited dialplan
 tree is loaded again in memory: the plan stands only when that tree reads the drop-in from the
 includer and the context is there. The drop-in gets the includer's owner and group and mode
-:data:`MODE`; it is this collection's own file, so a link, or a file with more than one name,
-in its place is refused."""
+:data:`MODE`, in the write itself when its bytes change (the fix is refused before anything is
+written when this user may not give them, :func:`can_give`); it is this collection's own file,
+so a link, or a file with more than one name, in its place is refused."""
 
 from __future__ import annotations
 
@@ -60,6 +61,14 @@ def dropin_bytes(context, includer):
             "exten => _[+*#a-z].,1,Hangup(21)\n"
             "exten => s,1,Hangup(21)\n"
             "exten => i,1,Hangup(21)\n" % (CONTROL, DROPIN, includer, context)).encode("ascii")
+
+
+def can_give(owner, euid, gids):
+    """Whether a process of effective uid ``euid`` and groups ``gids`` (its effective and
+    supplementary ones) may give a file it writes ``owner``, ``(uid, gid, mode)``: root may give
+    any, another user only its own uid with one of its groups (the rule of ``fchown``)."""
+    uid, gid, _mode = owner
+    return euid == 0 or (uid == euid and gid in gids)
 
 
 class Dropin:
@@ -146,7 +155,8 @@ class GuestFix:
         :func:`~astconf_files.apply_plans`.
     :ivar reload: what must be reloaded, in this order: ``dialplan``, ``chan_sip``.
     :ivar dropin: the :class:`Dropin`; ``owner`` its wanted ``(uid, gid, mode)``, ``attributes``
-        those it has once the trees are written (a new file gets those of the tree's root).
+        those it has now (None when absent), ``rewritten`` whether its bytes change (it is then
+        written with ``owner``).
     :ivar actions: what the plan does, ``path: ...``.
     :ivar appended_to: the includer's path when the ``#tryinclude`` line is appended to it (its
         diff shows that line alone: the rest of a dialplan may hold DISA passcodes and dial
@@ -155,19 +165,22 @@ class GuestFix:
 
     def __init__(self):
         self.trees, self.reload, self.actions = [], [], []
-        self.dropin, self.owner, self.attributes = None, None, None
+        self.dropin, self.owner, self.attributes, self.rewritten = None, None, None, False
         self.appended_to = None
 
     @property
+    def attributes_differ(self):
+        """Whether the drop-in exists with another owner, group or mode than ``owner``."""
+        return self.attributes is not None and self.attributes != self.owner
+
+    @property
     def attributes_due(self):
-        """Whether the drop-in's owner, group or mode must be set after the write."""
-        return self.attributes != self.owner
+        """Whether the drop-in's owner, group or mode must be set after the write: they differ
+        and its bytes stay (a rewritten drop-in is written with them)."""
+        return self.attributes_differ and not self.rewritten
 
     def attributes_diff(self):
-        """The ``diff`` entry of an owner, group or mode change of an existing drop-in (None
-        when there is none to show)."""
-        if self.dropin.data is None or not self.attributes_due:
-            return None
+        """The ``diff`` entry of an owner, group or mode change of an existing drop-in."""
 
         def text(uid, gid, mode):
             return "owner=%d group=%d mode=%04o\n" % (uid, gid, mode)
@@ -187,12 +200,22 @@ def _dialplan(fix, cfg, config_dir, context, includer_name):
                          "be read; nothing written" % shown(includer_name))
     dropin = fix.dropin
     wanted = dropin_bytes(context, os.path.basename(includer_name))
+    info = os.stat(includer_key)
+    fix.owner = (info.st_uid, info.st_gid, MODE)
+    fix.attributes = dropin.attributes()
+    fix.rewritten = dropin.data != wanted
+    if (fix.rewritten or fix.attributes_differ) and not can_give(
+            fix.owner, os.geteuid(), set(os.getgroups()) | {os.getegid()}):
+        raise FixRefused("refusing to write %s: this user (uid %d) may not give it the owner %d "
+                         "and group %d of %s; run the fix as root or as that owner; nothing "
+                         "written" % (shown(dropin.path), os.geteuid(), info.st_uid, info.st_gid,
+                                      shown(includer.path)))
     overlay = {dropin.path: wanted}
     # The tree as it will be: the one read when the drop-in already holds what it should.
-    new = cfg if dropin.data == wanted else load_config(cfg.root_path, config_dir, overlay)
+    new = load_config(cfg.root_path, config_dir, overlay) if fix.rewritten else cfg
     changes = []
-    if dropin.data != wanted:
-        changes.append(FileChange(dropin.path, dropin.path, dropin.data, wanted))
+    if fix.rewritten:
+        changes.append(FileChange(dropin.path, dropin.path, dropin.data, wanted, fix.owner))
         fix.actions.append("%s: context [%s] that hangs up" % (shown(dropin.path), context))
     if not _reads_dropin(new, includer_key, dropin.path):
         after = _appended(includer.data, b"#tryinclude " + DROPIN.encode("ascii"))
@@ -220,13 +243,6 @@ def _dialplan(fix, cfg, config_dir, context, includer_name):
     fix.trees.append((cfg, plan))
     if changes:
         fix.reload.append("dialplan")
-    info = os.stat(includer_key)
-    fix.owner = (info.st_uid, info.st_gid, MODE)
-    if dropin.data is None:     # created with the attributes of the tree's root file
-        info = os.stat(cfg.root_path)
-        fix.attributes = (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode))
-    else:
-        fix.attributes = dropin.attributes()
 
 
 def _layout(config_dir, freepbx):

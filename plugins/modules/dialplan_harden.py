@@ -22,9 +22,12 @@ description:
     sets C(context) of C(sip.conf) C([general]) to O(guest_context) following
     M(pbxsec.hardening.asterisk_config)'s rules. The audit then counts the chan_sip guest context
     as closed (O(closed_entry_points) V(sip_guest))."
-  - The drop-in gets the owner and group of the file that reads it and mode C(0640). It is this
-    collection's own file - a link, a directory or a file with a second (hard) link in its place
-    is refused.
+  - The drop-in gets the owner and group of the file that reads it and mode C(0640), in the
+    atomic write itself when its contents change (it never shows another owner or mode), else
+    set on the file as it is. When this user may not give that owner and group (it is not root,
+    and they are not its own uid and one of its groups), the fix is refused before anything is
+    written. The drop-in is this collection's own file - a link, a directory or a file with a
+    second (hard) link in its place is refused.
   - "Before anything is written: the fix is refused when a chan_sip peer has no C(context=) of
     its own (it would move into the reject context too: RV(sip_general_context_users)), and with
     O(freepbx) when FreePBX's custom files would not win. Every file is planned and the edited
@@ -322,11 +325,11 @@ def main():
         diffs = [_appended_line_only(entry, fix.appended_to) for entry in diffs]
         files = [change.path for _cfg, plan in fix.trees for change in plan.changes]
         reload, actions = fix.reload, fix.actions
+        if fix.attributes_differ:
+            diffs.append(fix.attributes_diff())
         if fix.attributes_due:
-            if fix.dropin.path not in files:
-                files.insert(0, fix.dropin.path)
-                actions = ["%s: owner, group and mode" % shown(fix.dropin.path)] + actions
-            diffs += [entry for entry in [fix.attributes_diff()] if entry]
+            files.insert(0, fix.dropin.path)
+            actions = ["%s: owner, group and mode" % shown(fix.dropin.path)] + actions
             if not module.check_mode:
                 try:
                     fix.dropin.set_attributes(*fix.owner)
