@@ -128,10 +128,10 @@ def run_module():
 
 @pytest.fixture
 def run_play(tmp_path):
-    """``run_play(tasks, play_vars=None, check=False, diff=False, path=(), args=(), env=None)``
-    runs one play of ``tasks`` (dicts, as in YAML) with ``play_vars`` through ``ansible-playbook``
-    against localhost (connection local, this interpreter, the collection from
-    ``.cache/collections``).
+    """``run_play(tasks, play_vars=None, check=False, diff=False, path=(), args=(), env=None,
+    play=None)`` runs one play of ``tasks`` (dicts, as in YAML) with ``play_vars`` through
+    ``ansible-playbook`` against localhost (connection local, this interpreter, the collection
+    from ``.cache/collections``); ``play`` adds keys to the play (``pre_tasks``, ``roles``).
 
     ``check``/``diff`` add ``--check``/``--diff`` and ``args`` other options (``--tags``...);
     ``path`` lists directories put before ``PATH`` (stand-ins for commands such as ``asterisk``
@@ -140,10 +140,12 @@ def run_play(tmp_path):
     without its ``role : `` prefix.
     """
 
-    def run(tasks, play_vars=None, check=False, diff=False, path=(), args=(), env=None):
+    def run(tasks, play_vars=None, check=False, diff=False, path=(), args=(), env=None,
+            play=None):
         playbook = tmp_path / "play.yml"
-        playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False,
-                                         "vars": play_vars or {}, "tasks": tasks}]))
+        playbook.write_text(json.dumps([dict({"hosts": "localhost", "gather_facts": False,
+                                              "vars": play_vars or {}, "tasks": tasks},
+                                             **(play or {}))]))
         command = [_PLAYBOOK, "-i", "localhost,", "-c", "local",
                    "-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
         command.extend(flag for flag, wanted in (("--check", check), ("--diff", diff)) if wanted)
