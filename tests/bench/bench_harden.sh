@@ -4,12 +4,14 @@
 # run that must change nothing (idempotence). Prints the wall time of each, per host and as a
 # ratio to an `ansible -m ping` of the same fleet in the same run, the controller's CPU time,
 # the changed count and the tasks executed per host (ok + skipped + failed) from the PLAY RECAP.
+# First, the floor: the same playbook with every role off (its argument checks, the discovery of
+# Asterisk, the verdict and the tasks the off roles skip), what harden costs before any role works.
 # A benchmark that prints numbers, not a test; it stops when a run fails or the second run
 # changes anything.
 #
 #   tests/bench/bench_harden.sh             # 20 containers of pbxsec/asterisk16:latest
 #   N=50 FORKS=25 STRATEGY=free tests/bench/bench_harden.sh
-#   RUNS="real" N=50 tests/bench/bench_harden.sh    # only some of: check real second
+#   RUNS="real" N=50 tests/bench/bench_harden.sh    # only some of: floor check real second
 #
 # The fleet (pbxsec-bench-<run>-<i>, --network none, docker exec) comes from fleet.sh. The
 # firewall and fail2ban roles are off (no NET_ADMIN in these containers): see bench_inventory.py.
@@ -18,8 +20,10 @@ set -euo pipefail
 # shellcheck source=tests/bench/fleet.sh
 . "$(dirname "${BASH_SOURCE[0]}")/fleet.sh"
 
-RUNS="${RUNS:-check real second}"
-declare -A ARGS=([check]="--check --diff" [real]="" [second]="")
+RUNS="${RUNS:-floor check real second}"
+ROLES_OFF='{"pbx_sip_enabled": false, "pbx_dialplan_enabled": false, "pbx_manager_enabled": false,
+  "pbx_secrets_enabled": false, "pbx_voicemail_enabled": false}'
+declare -A ARGS=([floor]="--check" [check]="--check --diff" [real]="" [second]="")
 
 changed() {   # changed <label>: the sum of changed= over the PLAY RECAP of $WORK/<label>.log
     awk '/^PLAY RECAP/ {recap = 1; next} recap && /changed=/ {
@@ -43,10 +47,12 @@ ping=$(elapsed ping ansible all -i inventory.json -f "$FORKS" -m ansible.builtin
 printf 'hosts=%d forks=%d strategy=%s image=%s\n' "$N" "$FORKS" "$STRATEGY" "$IMAGE"
 printf 'ping          wall: %7.2f s (%.2f s per host, controller CPU %s s)\n' "$ping" \
     "$(echo "$ping / $N" | bc -l)" "$(cpu ping)"
-for run in check real second; do
+for run in floor check real second; do
     [[ " $RUNS " == *" $run "* ]] || continue
+    extra=()
+    [ "$run" = floor ] && extra=(-e "$ROLES_OFF")
     # shellcheck disable=SC2086 # ARGS holds words
-    wall=$(elapsed "$run" ansible-playbook -i inventory.json -f "$FORKS" pbxsec.hardening.harden ${ARGS[$run]})
+    wall=$(elapsed "$run" ansible-playbook -i inventory.json -f "$FORKS" pbxsec.hardening.harden ${ARGS[$run]} "${extra[@]}")
     printf 'harden %-6s wall: %7.2f s (%.2f s per host, %.1fx ping, controller CPU %s s, changed=%d, tasks per host=%d, %s)\n' \
         "$run" "$wall" "$(echo "$wall / $N" | bc -l)" "$(echo "$wall / $ping" | bc -l)" \
         "$(cpu "$run")" "$(changed "$run")" "$(tasks "$run")" "$(date -u +%H:%M:%S)"
