@@ -207,7 +207,7 @@ def pin_problems(pin, mailbox, policy=None):
 def new_pin_problem(mailbox, pin, policy=None):
     """Why ``pin`` may not become the new PIN of ``mailbox`` (not all digits, or a rule of
     ``policy`` it breaks), or None.  Names the mailbox, never the PIN."""
-    if not str(pin).isdigit():
+    if not (str(pin).isascii() and str(pin).isdigit()):
         return "the new PIN of %s is not all digits" % mailbox
     problems = pin_problems(str(pin), mailbox, policy)
     if problems:

@@ -12,10 +12,6 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
-    file_kind,
-    is_credential,
-)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
     Setting,
     plan_options,
@@ -31,8 +27,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_voicemail
 # What `module reload` names to make the new credentials of a file kind live, in reload order.
 RELOAD = (("sip", "chan_sip.so"), ("pjsip", "res_pjsip.so"), ("iax", "chan_iax2.so"),
           ("manager", "manager"), ("voicemail", "app_voicemail.so"))
-# The kinds whose credentials may be given (voicemail PINs come as pins).
-CREDENTIAL_KINDS = ("sip", "pjsip", "iax", "manager")
+# The credentials a rotation replaces, by root file: option, and the type its section must have
+# (voicemail PINs come as pins). The same the audit calls rotatable.
+ROTATABLE = {"sip.conf": ("sip", "secret", None), "iax.conf": ("iax", "secret", None),
+             "manager.conf": ("manager", "secret", None),
+             "pjsip.conf": ("pjsip", "password", "auth")}
 
 
 class Rotation:
@@ -50,18 +49,34 @@ class Rotation:
 
 
 def _by_root(config_dir, credentials):
-    """``[(root path, kind, [credential])]`` in the order of first mention; raises on a file or
-    option that is not a credential this module rotates."""
+    """``[(root path, kind, [credential])]`` in the order of first mention; raises on a
+    credential this module does not rotate (:data:`ROTATABLE`)."""
     groups = {}
     for credential in credentials:
         root = os.path.join(config_dir, credential["config"])
-        kind = file_kind(root)
-        if kind not in CREDENTIAL_KINDS or not is_credential(kind, credential["option"]):
-            raise AsteriskConfigError(root, 0, "%s is not a credential option of a chan_sip, "
-                                      "PJSIP, IAX2 or AMI file (nothing written)"
-                                      % credential["option"])
+        kind, option, section_type = ROTATABLE.get(os.path.basename(root), (None, None, None))
+        if kind is None or credential["option"] != option or \
+                credential["section_type"] != section_type:
+            raise AsteriskConfigError(root, 0, "[%s] %s%s is not a credential this module rotates "
+                                      "(secret of sip.conf, iax.conf and manager.conf, password "
+                                      "of a pjsip.conf type=auth; nothing written)"
+                                      % (credential["section"], credential["option"],
+                                         "" if credential["section_type"] is None
+                                         else " (type=%s)" % credential["section_type"]))
         groups.setdefault(os.path.realpath(root), (root, kind, []))[2].append(credential)
     return list(groups.values())
+
+
+def _refuse_missing(cfg, group):
+    """Raise unless every section of ``group`` is in the tree ``cfg`` (of its type): a rotation
+    replaces a credential, it never makes an object."""
+    for item in group:
+        if not any(category.name == item["section"] and not category.template
+                   and item["section_type"] in (None, category.get_first("type"))
+                   for category in cfg.categories):
+            raise AsteriskConfigError(cfg.root_path, 0, "no section [%s]%s to rotate (nothing "
+                                      "written)" % (item["section"], "" if item["section_type"]
+                                                    is None else " of type %s" % item["section_type"]))
 
 
 def plan_rotation(config_dir, credentials, pins):
@@ -76,6 +91,7 @@ def plan_rotation(config_dir, credentials, pins):
     rotation, changed = Rotation(), set()
     for root, kind, group in _by_root(config_dir, credentials):
         cfg = load_config(root, config_dir)
+        _refuse_missing(cfg, group)
         plan, _done = plan_options(cfg, [
             Setting(None, item["section"], item["option"], item["value"],
                     section_type=item["section_type"]) for item in group])

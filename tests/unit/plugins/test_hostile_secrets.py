@@ -109,13 +109,13 @@ def assert_hidden(result, secrets):
             assert secret[start:start + PIECE] not in shown, (secret, result)
 
 
-def rotation_args(kind, option, new_secret):
-    """secrets_rotate's arguments that give ``option`` of ``[general]`` the new secret (a
-    chan_sip, PJSIP, IAX2 or AMI file), or mailbox 101 the new PIN :data:`NEW_PIN`, or None for
-    the other kinds."""
-    if kind in ("sip", "pjsip", "iax", "manager"):
+def rotation_args(kind, new_secret):
+    """secrets_rotate's arguments that give ``secret`` of ``[general]`` the new secret (a
+    chan_sip, IAX2 or AMI file: PJSIP rotates only type=auth sections, which the planted trees
+    do not have), or mailbox 101 the new PIN :data:`NEW_PIN`, or None for the other kinds."""
+    if kind in ("sip", "iax", "manager"):
         return {"credentials": [{"config": "%s.conf" % kind, "section": "general",
-                                 "option": option, "value": new_secret}]}
+                                 "option": "secret", "value": new_secret}]}
     if kind == "voicemail":
         return {"pins": {"101": NEW_PIN}}
     return None
@@ -163,7 +163,7 @@ def test_no_planted_secret_reaches_any_result(tree, in_custom, new_secret):
             voicemail = run_module("asterisk_voicemail", {"path": path,
                                                           "general": {"operator": "no"}})
             assert_hidden(voicemail, secrets)
-        rotation = rotation_args(kind, option, new_secret)
+        rotation = rotation_args(kind, new_secret)
         if rotation is not None:
             for check in (True, False):
                 result = run_module("secrets_rotate", dict(rotation, config_dir=root),

@@ -118,13 +118,32 @@ def test_every_value_written_each_file_once_check_mode_predicts_nothing_shown(
         assert value not in text, value
 
 
+ROTATES_NOT = "is not a credential this module rotates"
+
+
 @pytest.mark.parametrize("change, message", [
     (dict(credentials=[{"config": "sip.conf", "section": "100", "option": "context",
-                        "value": "internal"}]), "context is not a credential option"),
+                        "value": "internal"}]), "[100] context " + ROTATES_NOT),
+    (dict(credentials=[{"config": "sip.conf", "section": "100", "option": "md5secret",
+                        "value": "Ab1cdefghijkl"}]), "[100] md5secret " + ROTATES_NOT),
+    (dict(credentials=[{"config": "pjsip.conf", "section": "200", "option": "password",
+                        "value": "Ab1cdefghijkl"}]), "[200] password " + ROTATES_NOT),
+    (dict(credentials=[{"config": "pjsip.conf", "section": "200", "section_type": "endpoint",
+                        "option": "password", "value": "Ab1cdefghijkl"}]),
+     "[200] password (type=endpoint) " + ROTATES_NOT),
     (dict(credentials=[{"config": "extensions.conf", "section": "x", "option": "secret",
-                        "value": "Ab1cdefghijkl"}]), "not a credential option"),
+                        "value": "Ab1cdefghijkl"}]), "[x] secret " + ROTATES_NOT),
+    (dict(credentials=[{"config": "sip.conf", "section": "999", "option": "secret",
+                        "value": "Ab1cdefghijkl"}]), "no section [999] to rotate"),
+    (dict(credentials=[{"config": "sip.conf", "section": "phone", "option": "secret",
+                        "value": "Ab1cdefghijkl"}]), "no section [phone] to rotate"),
+    (dict(credentials=[{"config": "pjsip.conf", "section": "201", "section_type": "auth",
+                        "option": "password", "value": "Ab1cdefghijkl"}]),
+     "no section [201] of type auth to rotate"),
     (dict(pins={"1234": "123456"}), "the new PIN of 1234 is weak (sequential)"),
     (dict(pins={"1234": "12a4567"}), "the new PIN of 1234 is not all digits"),
+    (dict(pins={"1234": "\u00b2\u2079\u2074\u2077\u2075\u2078"}),
+     "the new PIN of 1234 is not all digits"),
     (dict(pins={"9999": "80613927"}), "no such mailbox: 9999"),
 ])
 def test_one_refused_value_writes_nothing(astconf_tree, run, change, message):
