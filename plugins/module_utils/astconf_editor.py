@@ -757,13 +757,13 @@ class Setting:
 
 def merged_changes(plans):
     """One :class:`FileChange` per file over ``plans`` made one after the other: the bytes
-    before the first plan, after the last one."""
+    before the first plan, after the last one, with the attributes of the last one."""
     merged = {}
     for plan in plans:
         for change in plan.changes:
             first = merged.get(change.key)
             merged[change.key] = change if first is None else FileChange(
-                first.path, change.key, first.before, change.after)
+                first.path, change.key, first.before, change.after, change.attributes)
     return [change for change in merged.values() if change.before != change.after]
 
 

@@ -24,7 +24,11 @@ import pytest
 from ansible.module_utils import _internal
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import FileChange
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import (
+    EditPlan,
+    FileChange,
+    merged_changes,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
     apply_plans,
     write_changes,
@@ -218,3 +222,11 @@ def test_pbx_dp_001_a_user_that_may_not_give_the_owner_is_refused_before_any_wri
         % (os.path.join(config_dir, DROPIN), nobody.pw_uid,
            os.path.join(config_dir, "extensions.conf")))
     assert snapshot(config_dir) == before
+
+
+def test_merged_changes_keep_the_attributes_of_the_last_plan():
+    first, last = EditPlan(None, None), EditPlan(None, None)
+    first.changes = [FileChange("/x", "/x", b"a", b"b")]
+    last.changes = [FileChange("/x", "/x", b"b", b"c", (0, 0, 0o640))]
+    [merged] = merged_changes([first, last])
+    assert (merged.before, merged.after, merged.attributes) == (b"a", b"c", (0, 0, 0o640))
