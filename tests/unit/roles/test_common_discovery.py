@@ -23,18 +23,18 @@ def test_a_fact_cache_from_an_earlier_run_is_not_trusted(tmp_path, astconf_tree,
     config_dir = astconf_tree({"asterisk.conf": "[directories]\n"})
     env = {"ANSIBLE_CACHE_PLUGIN": "jsonfile",
            "ANSIBLE_CACHE_PLUGIN_CONNECTION": str(tmp_path / "facts")}
-    tasks = [COMMON, COMMON, {"name": "Backends", "ansible.builtin.debug": {
+    tasks = [COMMON, COMMON, COMMON, {"name": "Backends", "ansible.builtin.debug": {
         "var": "ansible_facts.asterisk.backends"}}]
     play_vars = {"pbx_config_dir": str(config_dir)}
     earlier = run_play(tasks, play_vars=play_vars, env=env)
-    assert discoveries(earlier) == [True, False]      # reused within the run
+    assert discoveries(earlier) == [True, False, False]      # reused within the run
     assert earlier[-1][1]["ansible_facts.asterisk.backends"] == []
     assert list((tmp_path / "facts").iterdir()), "the earlier run cached no facts"
     # Since then, PJSIP endpoints come from a database.
     astconf_tree({"sorcery.conf": "[res_pjsip]\nendpoint=realtime,ps_endpoints\n",
                   "extconfig.conf": "[settings]\nps_endpoints => odbc,asterisk\n"})
     results = run_play(tasks, play_vars=play_vars, env=env)
-    assert discoveries(results) == [True, False]
+    assert discoveries(results) == [True, False, False]
     backends = results[-1][1]["ansible_facts.asterisk.backends"]
     assert [(item["file"].rsplit("/", 1)[-1], item["what"]) for item in backends] == [
         ("sorcery.conf", "endpoint"), ("extconfig.conf", "ps_endpoints")], backends
@@ -50,5 +50,9 @@ def test_another_configuration_directory_is_discovered_again(astconf_tree, tmp_p
          "vars": {"pbx_config_dir": str(first)}},
         {"ansible.builtin.include_role": {"name": "pbxsec.hardening.common"},
          "vars": {"pbx_config_dir": str(second)}},
+        {"ansible.builtin.include_role": {"name": "pbxsec.hardening.common"},
+         "vars": {"pbx_config_dir": str(second)}},
+        {"ansible.builtin.include_role": {"name": "pbxsec.hardening.common"},
+         "vars": {"pbx_config_dir": str(first)}},
     ])
-    assert discoveries(results) == [True, True]
+    assert discoveries(results) == [True, True, False, True]
