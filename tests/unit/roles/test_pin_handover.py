@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Who writes the voicemail PINs the secrets role rotates. In a play that defers failures and
-runs the voicemail role after the secrets role (the harden playbook), the voicemail role writes
-them with its own changes: voicemail.conf is written once, by one task. Otherwise the secrets
-role writes them. Either way the new PINs in voicemail.conf are the stored ones, and check
+"""Who writes the voicemail PINs the secrets role rotates. Asked to, in a play that defers
+failures and runs the voicemail role after the secrets role (the harden playbook), the voicemail
+role writes them with its own changes: voicemail.conf is written once, by one task. Otherwise
+the secrets role writes them. Either way the new PINs in voicemail.conf are the stored ones, and check
 mode predicts the real run. The roles run for real (ansible-playbook) on localhost; the facts
 are those of a running Asterisk and ``asterisk`` answers the reloads."""
 
@@ -27,7 +27,7 @@ SECRETS_WRITE = "PBX-SEC-001 | PATCH | Write the new secrets and PINs (values hi
 VOICEMAIL_WRITE = "PBX-VM-001..005 | PATCH"
 VOICEMAIL_VERDICT = ("PBX-VM-001 | AUDIT | Fail this host when FreePBX's voicemail settings need "
                      "the changes above or a mailbox PIN is weak")
-ROLES = [{"role": "pbxsec.hardening.secrets"}, {"role": "pbxsec.hardening.voicemail"}]
+ROLES = ({"role": "pbxsec.hardening.secrets"}, {"role": "pbxsec.hardening.voicemail"})
 
 
 @pytest.fixture
@@ -48,9 +48,10 @@ def harden(astconf_tree, tmp_path, run_play):
     def run(check=False, roles=ROLES, args=(), **variables):
         play_vars = dict({"pbx_config_dir": str(config_dir), "pbx_secrets_rotate": True,
                           "pbx_secrets_store": str(tmp_path / "store.yml"),
-                          "pbx_defer_failures": True}, **variables)
+                          "pbx_defer_failures": True,
+                          "pbx_secrets_voicemail_writes_pins": True}, **variables)
         return run_play([], play_vars, check=check, diff=True, path=[bin_dir], args=args,
-                        play={"pre_tasks": [facts_task(facts)], "roles": roles})
+                        play={"pre_tasks": [facts_task(facts)], "roles": list(roles)})
 
     run.config_dir = config_dir
     run.store = tmp_path / "store.yml"
@@ -99,12 +100,13 @@ def test_in_the_harden_play_the_voicemail_role_writes_the_pins_once(harden):
 
 
 @pytest.mark.parametrize("variables, args, roles", [
+    ({"pbx_secrets_voicemail_writes_pins": False}, (), ROLES),
     ({"pbx_defer_failures": False}, (), ROLES),
     ({}, ("--skip-tags", "voicemail"), ROLES),
     ({"pbx_voicemail_enabled": False}, (), ROLES),
-    ({}, (), list(reversed(ROLES))),
+    ({}, (), tuple(reversed(ROLES))),
     ({}, (), ROLES[:1]),
-], ids=["failures-not-deferred", "voicemail-skipped-by-tag", "voicemail-off",
+], ids=["not-asked", "failures-not-deferred", "voicemail-skipped-by-tag", "voicemail-off",
         "voicemail-before-secrets", "secrets-alone"])
 def test_otherwise_the_secrets_role_writes_them(harden, variables, args, roles):
     done = harden(roles=roles, args=args, **variables)
