@@ -31,7 +31,8 @@ RELOAD = (("sip", "chan_sip.so"), ("pjsip", "res_pjsip.so"), ("iax", "chan_iax2.
 # (voicemail PINs come as pins). The same the audit calls rotatable.
 ROTATABLE = {"sip.conf": ("sip", "secret", None), "iax.conf": ("iax", "secret", None),
              "manager.conf": ("manager", "secret", None),
-             "pjsip.conf": ("pjsip", "password", "auth")}
+             "pjsip.conf": ("pjsip", "password", "auth"),
+             "pjsip_wizard.conf": ("pjsip", "inbound_auth/password", "wizard")}
 
 
 class Rotation:
@@ -59,7 +60,8 @@ def _by_root(config_dir, credentials):
                 credential["section_type"] != section_type:
             raise AsteriskConfigError(root, 0, "[%s] %s%s is not a credential this module rotates "
                                       "(secret of sip.conf, iax.conf and manager.conf, password "
-                                      "of a pjsip.conf type=auth; nothing written)"
+                                      "of a pjsip.conf type=auth, inbound_auth/password of a "
+                                      "pjsip_wizard.conf wizard; nothing written)"
                                       % (credential["section"], credential["option"],
                                          "" if credential["section_type"] is None
                                          else " (type=%s)" % credential["section_type"]))

@@ -34,8 +34,10 @@ options:
     required: true
   credentials:
     description:
-      - The new secrets. Only credential options of C(sip.conf), C(pjsip.conf), C(iax.conf) and
-        C(manager.conf) trees are accepted.
+      - The new secrets. Only the credentials the audit calls rotatable are accepted - C(secret)
+        of a C(sip.conf), C(iax.conf) or C(manager.conf) tree, C(password) of a C(pjsip.conf)
+        C(type=auth) section, C(inbound_auth/password) of a C(pjsip_wizard.conf) wizard - and
+        only in a section the tree has.
     type: list
     elements: dict
     default: []
@@ -52,7 +54,7 @@ options:
         description: The C(type) that picks the section when one name is several PJSIP objects.
         type: str
       option:
-        description: Option that holds the credential (C(secret), C(password)).
+        description: Option that holds the credential (C(secret), C(password), C(inbound_auth/password)).
         type: str
         required: true
       value:

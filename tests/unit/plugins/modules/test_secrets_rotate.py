@@ -26,13 +26,16 @@ FILES = {
                   "username=200\npassword=200\n\n[200]\ntype=aor\nmax_contacts=1\n",
     "iax.conf": "[general]\n\n[300]\ntype=friend\nsecret=qwerty\n",
     "manager.conf": "[general]\nenabled=yes\n\n[admin]\nsecret=amp111\nread=all\n",
+    "pjsip_wizard.conf": "[300]\ntype=wizard\naccepts_auth=yes\ninbound_auth/username=300\n"
+                         "inbound_auth/password=300300\n",
     "voicemail.conf": "[general]\nformat=wav\n\n[default]\n1234 => 4242,Example\n"
                       "1235 => 1235,Other\n",
 }
-OLD = ["100", "letmein1", "200", "qwerty", "amp111", "4242", "1235"]
+OLD = ["100", "letmein1", "200", "qwerty", "amp111", "300300", "4242", "1235"]
 NEW = {"sip100": "Xq7pLm2Rt9Vw4Ks8Bn3Hd6Zc", "sip101": "Fj4Wn8Qe2Ry7Tu5Pa1Sd9Gk3",
        "pjsip200": "Lm5Nb2Vc8Xz4As7Df1Gh3Jk", "iax300": "Qw9Er4Ty2Ui7Op5As1Df8Gh",
-       "ami": "Zx3Cv8Bn1Mq6Wa4Se9Rd2Tf", "pin1234": "80613927", "pin1235": "52719836"}
+       "ami": "Zx3Cv8Bn1Mq6Wa4Se9Rd2Tf", "wizard300": "Ty6Gh2Bn9Mk4Lp7Qw3Ez5Rx",
+       "pin1234": "80613927", "pin1235": "52719836"}
 
 
 def credentials():
@@ -43,6 +46,8 @@ def credentials():
          "value": NEW["pjsip200"]},
         {"config": "iax.conf", "section": "300", "option": "secret", "value": NEW["iax300"]},
         {"config": "manager.conf", "section": "admin", "option": "secret", "value": NEW["ami"]},
+        {"config": "pjsip_wizard.conf", "section": "300", "section_type": "wizard",
+         "option": "inbound_auth/password", "value": NEW["wizard300"]},
     ]
 
 
@@ -104,6 +109,8 @@ def test_every_value_written_each_file_once_check_mode_predicts_nothing_shown(
     assert effective(root, "pjsip.conf", "200", "password", "auth") == NEW["pjsip200"]
     assert effective(root, "iax.conf", "300", "secret") == NEW["iax300"]
     assert effective(root, "manager.conf", "admin", "secret") == NEW["ami"]
+    assert effective(root, "pjsip_wizard.conf", "300", "inbound_auth/password", "wizard") == \
+        NEW["wizard300"]
     # The template other phones inherit is left alone; the comment and the unrelated lines stay.
     sip = (root / "sip.conf").read_bytes()
     assert b"[phone](!)\ntype=friend\nhost=dynamic\n" in sip and b"; the extension" in sip
@@ -137,6 +144,10 @@ ROTATES_NOT = "is not a credential this module rotates"
                         "value": "Ab1cdefghijkl"}]), "no section [999] to rotate"),
     (dict(credentials=[{"config": "sip.conf", "section": "phone", "option": "secret",
                         "value": "Ab1cdefghijkl"}]), "no section [phone] to rotate"),
+    (dict(credentials=[{"config": "pjsip_wizard.conf", "section": "300",
+                        "section_type": "wizard", "option": "outbound_auth/password",
+                        "value": "Ab1cdefghijkl"}]),
+     "[300] outbound_auth/password (type=wizard) " + ROTATES_NOT),
     (dict(credentials=[{"config": "pjsip.conf", "section": "201", "section_type": "auth",
                         "option": "password", "value": "Ab1cdefghijkl"}]),
      "no section [201] of type auth to rotate"),
