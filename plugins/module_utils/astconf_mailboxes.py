@@ -204,15 +204,22 @@ def pin_problems(pin, mailbox, policy=None):
     return found
 
 
-def new_pin_problem(mailbox, pin, policy=None):
-    """Why ``pin`` may not become the new PIN of ``mailbox`` (not all digits, or a rule of
-    ``policy`` it breaks), or None.  Names the mailbox, never the PIN."""
-    if not (str(pin).isascii() and str(pin).isdigit()):
-        return "the new PIN of %s is not all digits" % mailbox
-    problems = pin_problems(str(pin), mailbox, policy)
-    if problems:
-        return "the new PIN of %s is weak (%s)" % (mailbox, ", ".join(problems))
-    return None
+def new_pins(pins, policy=None):
+    """``pins`` (``{mailbox: new PIN}``) as strings.
+
+    :raises ValueError: a new PIN is not all (ASCII) digits or breaks a rule of ``policy``; the
+        message names the mailbox, never the PIN.
+    """
+    out = {}
+    for mailbox, pin in pins.items():
+        mailbox, pin = str(mailbox), str(pin)
+        if not (pin.isascii() and pin.isdigit()):
+            raise ValueError("the new PIN of %s is not all digits" % mailbox)
+        problems = pin_problems(pin, mailbox, policy)
+        if problems:
+            raise ValueError("the new PIN of %s is weak (%s)" % (mailbox, ", ".join(problems)))
+        out[mailbox] = pin
+    return out
 
 
 # --- the tree ----------------------------------------------------------------------------------

@@ -242,7 +242,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     PIN_POLICY_OPTIONS,
     mailboxes,
-    new_pin_problem,
+    new_pins,
     pin_policy_problem,
     weak_pins,
 )
@@ -292,18 +292,6 @@ def _bounds(module, name, mapping):
     return out
 
 
-def _new_pins(module, pins, policy):
-    """``pins`` as strings, after refusing any that is not digits or breaks ``policy``."""
-    out = {}
-    for mailbox, pin in (pins or {}).items():
-        pin = to_native(pin)
-        problem = new_pin_problem(mailbox, pin, policy)
-        if problem:
-            module.fail_json(msg="pins: %s" % problem)
-        out[to_native(mailbox)] = pin
-    return out
-
-
 def _hide_credentials(module, *mappings):
     """Keep the credential values the task sets (C(authpassword)...) out of every output."""
     for mapping in mappings:
@@ -324,7 +312,10 @@ def main():
     problem = pin_policy_problem(policy)
     if problem:
         module.fail_json(msg=problem)
-    pins = _new_pins(module, params["pins"], policy)
+    try:
+        pins = new_pins(params["pins"], policy)
+    except ValueError as exc:
+        module.fail_json(msg="pins: %s" % exc)
 
     try:
         cfg = load_config(params["path"], params["config_dir"])

@@ -146,7 +146,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     PIN_POLICY_OPTIONS,
-    new_pin_problem,
+    new_pins,
     pin_policy_problem,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_secrets import (
@@ -168,13 +168,10 @@ def _pins(module):
     problem = pin_policy_problem(policy)
     if problem:
         module.fail_json(msg=problem)
-    pins = {}
-    for mailbox, pin in module.params["pins"].items():
-        problem = new_pin_problem(mailbox, to_native(pin), policy)
-        if problem:
-            module.fail_json(msg="pins: %s (nothing written)" % problem)
-        pins[to_native(mailbox)] = to_native(pin)
-    return pins
+    try:
+        return new_pins(module.params["pins"], policy)
+    except ValueError as exc:
+        module.fail_json(msg="pins: %s (nothing written)" % exc)
 
 
 def main():
