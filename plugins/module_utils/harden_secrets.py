@@ -71,11 +71,13 @@ def _by_root(config_dir, credentials):
 
 def _refuse_missing(cfg, group):
     """Raise unless every section of ``group`` is in the tree ``cfg`` (of its type): a rotation
-    replaces a credential, it never makes an object."""
+    replaces a credential, it never makes an object. One pass over the tree's categories."""
+    present = set()
+    for category in cfg.categories:
+        if not category.template:
+            present.update([(category.name, None), (category.name, category.get_first("type"))])
     for item in group:
-        if not any(category.name == item["section"] and not category.template
-                   and item["section_type"] in (None, category.get_first("type"))
-                   for category in cfg.categories):
+        if (item["section"], item["section_type"]) not in present:
             raise AsteriskConfigError(cfg.root_path, 0, "no section [%s]%s to rotate (nothing "
                                       "written)" % (item["section"], "" if item["section_type"]
                                                     is None else " of type %s" % item["section_type"]))
