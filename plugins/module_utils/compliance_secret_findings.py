@@ -41,10 +41,11 @@ class Finding:
     """One credential that breaks the policy (or a missing one, for endpoints without auth)."""
 
     __slots__ = ("control", "object", "kind", "file", "line", "reasons", "config", "section",
-                 "section_type", "option", "rotatable", "why_not_rotatable")
+                 "section_type", "option", "rotatable", "why_not_rotatable", "names",
+                 "min_length")
 
     def __init__(self, control, obj, kind, where, reasons, config, option=None,
-                 rotatable=False, why_not=None, section_type=None, section=None):
+                 rotatable=False, why_not=None, section_type=None, section=None, judged=None):
         self.control = control
         self.object = obj
         self.kind = kind
@@ -57,6 +58,9 @@ class Finding:
         self.option = option
         self.rotatable = rotatable
         self.why_not_rotatable = None if rotatable else why_not
+        # How the value was judged, so that a new one is judged the same way: the names it must
+        # not contain and the length floor (None: the policy's min_length).
+        self.names, self.min_length = judged or ([], None)
 
     def as_dict(self):
         return {name: getattr(self, name) for name in self.__slots__}
@@ -120,7 +124,8 @@ def sip_findings(cfg, policy):
                 continue
             rotatable, why = _sip_rotatable(cfg, category, option, phone)
             findings.append(Finding("PBX-SEC-001", category.name, "chan_sip " + kind, value,
-                                    reasons, cfg.root_path, option, rotatable, why))
+                                    reasons, cfg.root_path, option, rotatable, why,
+                                    judged=(names, None)))
     if general is not None:
         for value in general.get_all("register"):
             findings.extend(_register_finding(cfg, value, policy))
@@ -210,7 +215,7 @@ def _pjsip_auth_finding(cfg, category, inbound, policy):
         rotatable, why = True, None
     where = value if value is not None else category
     return [Finding("PBX-SEC-002", category.name, "pjsip auth", where, reasons, cfg.root_path,
-                    "password", rotatable, why, section_type="auth")]
+                    "password", rotatable, why, section_type="auth", judged=(names, None))]
 
 
 def wizard_findings(cfg, policy):
@@ -242,8 +247,8 @@ def _wizard_auth_finding(cfg, obj, policy):
     inbound = obj.name_b.endswith(b"-iauth")
     direction = "inbound" if inbound else "outbound"
     value = obj.get("password")
-    reasons = secret_problems(str(value) if value is not None else "",
-                              _names(obj, "username") + [obj.wizard.name], policy)
+    names = _names(obj, "username") + [obj.wizard.name]
+    reasons = secret_problems(str(value) if value is not None else "", names, policy)
     if not reasons:
         return []
     if not inbound:
@@ -257,7 +262,7 @@ def _wizard_auth_finding(cfg, obj, policy):
     where = value if value is not None else obj
     return [Finding("PBX-SEC-002", obj.name, "pjsip wizard %s auth" % direction, where, reasons,
                     cfg.root_path, "%s_auth/password" % direction, rotatable, why,
-                    section_type="wizard", section=obj.wizard.name)]
+                    section_type="wizard", section=obj.wizard.name, judged=(names, None))]
 
 
 def _edited_by_name(cfg, wizard):
@@ -275,13 +280,14 @@ def iax_findings(cfg, policy):
         value = category.get("secret")
         if kind not in ("user", "peer", "friend") or value is None:
             continue
-        reasons = secret_problems(str(value), _names(category, "username"), policy)
+        names = _names(category, "username")
+        reasons = secret_problems(str(value), names, policy)
         if not reasons:
             continue
         phone = kind in ("user", "friend") or str(_value(category, "host", "")).lower() == "dynamic"
         rotatable, why = _sip_rotatable(cfg, category, "secret", phone)
         findings.append(Finding("PBX-SEC-003", category.name, "iax2 " + kind, value, reasons,
-                                cfg.root_path, "secret", rotatable, why))
+                                cfg.root_path, "secret", rotatable, why, judged=(names, None)))
     return findings
 
 
@@ -292,14 +298,14 @@ def manager_findings(cfg, policy):
         value = category.get("secret")
         if value is None:
             continue
-        reasons = secret_problems(str(value), [category.name], policy,
-                                  min_length=policy["ami_min_length"])
+        judged = ([category.name], policy["ami_min_length"])
+        reasons = secret_problems(str(value), judged[0], policy, min_length=judged[1])
         if not reasons:
             continue
         rotatable, why = (True, None) if _first(cfg, category) else \
             (False, "another [%s] comes first: rotate it by hand" % category.name)
         findings.append(Finding("PBX-SEC-004", category.name, "ami user", value, reasons,
-                                cfg.root_path, "secret", rotatable, why))
+                                cfg.root_path, "secret", rotatable, why, judged=judged))
     return findings
 
 

@@ -197,6 +197,19 @@ findings:
       description: Why not, when not.
       type: str
       sample: "provider credential (host is not dynamic): change it with the provider"
+    names:
+      description:
+        - The names the value was judged against (the object, its usernames), which a new secret
+          must not contain; the P(pbxsec.hardening.new_credential#lookup) lookup reads them.
+      type: list
+      elements: str
+      sample: ["100", bob]
+    min_length:
+      description:
+        - The length floor the value was judged against when not the policy's C(min_length)
+          (C(ami_min_length) for AMI users); null otherwise.
+      type: int
+      sample: 16
 weak_pins:
   description:
     - Mailboxes whose PIN breaks O(pin_policy), without the PIN; empty when O(pin_policy) is not
