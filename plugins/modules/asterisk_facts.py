@@ -142,12 +142,14 @@ ansible_facts:
                    "ami_user_source": "/etc/amportal.conf"}
         files:
           description:
-            - The C(*.conf) files directly in O(config_dir) (regular files and symbolic links,
-              which are not followed), by name, with their owner and group (names, or the
-              numeric ID when the system has no name for it). The roles read whether a file
-              exists and who owns it from here instead of a C(stat) task per file.
-          type: dict
-          sample: {"extensions.conf": {"owner": "asterisk", "group": "asterisk", "link": false}}
+            - The names of the C(*.conf) files directly in O(config_dir) (regular files and
+              symbolic links, which are not followed), sorted. The roles read whether a file
+              exists from here instead of a C(stat) task per file.
+            - Names only, so that the facts Ansible copies for every task of every host stay
+              small.
+          type: list
+          elements: str
+          sample: [extensions.conf, sip.conf, voicemail.conf]
         ports:
           description:
             - The ports Asterisk listens on, as its configuration sets them - C(sip) - 5060, 5061
@@ -205,9 +207,7 @@ ansible_facts:
           elements: str
 """
 
-import grp
 import os
-import pwd
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
@@ -252,30 +252,21 @@ def detect_freepbx(config_dir):
             "ami_user_source": ami_user_source}
 
 
-def _name(lookup, number):
-    try:
-        return lookup(number)[0]
-    except KeyError:
-        return str(number)
-
-
 def config_files(config_dir):
-    """``{name: {owner, group, link}}`` of the ``*.conf`` files directly in ``config_dir``,
-    without following links; an unreadable directory has none."""
+    """The sorted names of the ``*.conf`` files (regular files and links, not followed) directly
+    in ``config_dir``; an unreadable directory has none."""
     try:
         names = sorted(name for name in os.listdir(config_dir) if name.endswith(".conf"))
     except OSError:
-        return {}
-    found = {}
+        return []
+    found = []
     for name in names:
         try:
             info = os.lstat(os.path.join(config_dir, name))
         except OSError:
             continue
         if stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode):
-            found[name] = {"owner": _name(pwd.getpwuid, info.st_uid),
-                           "group": _name(grp.getgrgid, info.st_gid),
-                           "link": stat.S_ISLNK(info.st_mode)}
+            found.append(name)
     return found
 
 

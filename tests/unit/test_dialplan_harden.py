@@ -170,11 +170,10 @@ def role(tree, tmp_path, run_play):
                                       'case "$2" in "dialplan reload") echo "Dialplan reloaded";;'
                                       ' esac\n' % log)
     (bin_dir / "asterisk").chmod(0o755)
-    owner = {"owner": "root", "group": "root", "link": False}
     facts = {"running": True, "config_dir": str(tree), "chan_sip": {"installed": True},
              "pjsip": {"installed": False}, "iax2": {"installed": False},
              "freepbx": {"detected": False, "evidence": []},
-             "files": {"extensions.conf": owner, "sip.conf": owner}}
+             "files": ["extensions.conf", "sip.conf"]}
 
     def run(check=False, **variables):
         if log.exists():

@@ -39,10 +39,9 @@ def harden(tmp_path, run_play):
         config_dir.mkdir()
         (config_dir / "manager.conf").write_text(MANAGER)
         (config_dir / "http.conf").write_text(HTTP)
-        owner = {"owner": "root", "group": "root", "link": False}
         facts = {"running": True, "config_dir": str(config_dir),
                  "freepbx": {"detected": False, "evidence": []},
-                 "files": {"manager.conf": owner, "http.conf": owner}}
+                 "files": ["http.conf", "manager.conf"]}
         tasks = [
             facts_task(facts, tags=["always"]),
             {"name": "Manager", "ansible.builtin.include_role": {

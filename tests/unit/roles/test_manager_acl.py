@@ -71,7 +71,7 @@ def play(tmp_path, run_play):
     bin_dir.mkdir()
     os.symlink(shutil.which("true"), str(bin_dir / "asterisk"))
     facts = {"running": True, "freepbx": {"detected": False, "evidence": []},
-             "files": {"manager.conf": {"owner": "root", "group": "root", "link": False}}}
+             "files": ["manager.conf"]}
 
     def run(config_dir, check=False):
         tasks = [
@@ -189,7 +189,7 @@ def test_pbx_ami_002_freepbx_users_are_closed_in_manager_custom_conf(tmp_path, r
     os.symlink(shutil.which("true"), str(fwconsole))
     facts = {"running": True, "freepbx": {"detected": True, "evidence": [str(fwconsole)],
                                           "ami_user": "admin"},
-             "files": {"manager.conf": {"owner": "root", "group": "root", "link": False}}}
+             "files": ["manager.conf"]}
     tasks = [
         facts_task(dict(facts, config_dir=str(config_dir)), "Facts of a FreePBX host"),
         {"name": "AMI", "ansible.builtin.include_role": {

@@ -42,7 +42,7 @@ def harden(astconf_tree, tmp_path, run_play):
     answer.chmod(0o755)
     facts = {"config_dir": str(config_dir), "running": True, "backends": [],
              "freepbx": {"detected": False, "evidence": []},
-             "files": {"voicemail.conf": {"owner": "root", "group": "root", "link": False}},
+             "files": ["voicemail.conf"],
              "modules": {"app_voicemail": {"loaded": True}}}
 
     def run(check=False, roles=ROLES, args=(), **variables):
