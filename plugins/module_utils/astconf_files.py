@@ -33,6 +33,13 @@ parent's descriptor the same way, and the file is read, backed up, created (as a
 and renamed over the old one relative to the descriptor of its directory; its owner and mode are
 set on the temporary file's descriptor.
 
+The files of one module call are written in two phases (:func:`write_all`): every new file is
+first written in full beside the one it replaces (backups made, owner, mode and SELinux context
+set); only when all are, each is renamed into place. A write that fails (a full disk, an owner
+this user may not give) therefore leaves every file as it was, its temporary files and backups
+removed. Two trees of one call may not change the same file (:func:`apply_plans`): each plan was
+made from the file's old bytes, and the later write would undo the earlier one.
+
 File names need not be UTF-8 (Asterisk reads any): every path a message, warning or diff header
 shows is :func:`~astconf_bytes.shown` (``\\xNN`` for such a byte), so that results stay valid
 UTF-8.
@@ -207,6 +214,13 @@ class _Place:
     def replace(self, name):
         os.replace(name, self.name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
 
+    def remove(self, name):
+        """Remove ``name`` (a temporary file or backup this call made) from this directory."""
+        try:
+            os.unlink(name, dir_fd=self.fd)
+        except FileNotFoundError:
+            pass
+
     def proc_path(self, name):
         """A path to ``name`` in this directory that does not depend on the directory's path."""
         return "/proc/self/fd/%d/%s" % (self.fd, name)
@@ -263,59 +277,106 @@ def refuse_if_changed(module, changes):
 
 def backup_file(place):
     """Copy the file of ``place`` beside it (``name.PID.YYYY-MM-DD@HH:MM:SS~``, as Ansible's
-    backups are named), with its owner and mode; returns the copy's path."""
+    backups are named), with its owner and mode; returns the copy's name in that directory."""
     stamp = time.strftime("%Y-%m-%d@%H:%M:%S~", time.localtime())
     name = "%s.%d.%s" % (place.name, os.getpid(), stamp)
     info = place.stat()
     created = place.create(".%s." % name, place.read(),
                            (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)))
     os.replace(created, name, src_dir_fd=place.fd, dst_dir_fd=place.fd)
-    return os.path.join(place.directory, name)
+    return name
 
 
-def write_file(module, place, change, prefix, template_path=None):
-    """Write one change atomically into ``place``, keeping the file's owner, group and mode.
+class _Staged:
+    """One change written beside its file, not yet in place: its :class:`_Place` (open), the
+    temporary file's name and the backup's name (None without one)."""
 
-    The temporary file (named ``prefix`` plus random characters) sits in the same directory.
-    A created file gets the owner, group and mode of ``template_path`` when that is given and
-    exists, else the module user's and the mode the umask leaves. A change that carries its
-    ``attributes`` gets exactly those instead (an owner or group this user may not give fails
-    the write), set on the temporary file: the file never shows another owner or mode.
-    """
-    context = _selinux_context(module, place, change)
-    exact = change.attributes is not None
-    created = place.create(prefix, change.after,
-                           change.attributes if exact else _attributes(place, template_path), exact)
+    def __init__(self, place):
+        self.place = place
+        self.temporary = None
+        self.backup = None
+
+    def discard(self):
+        """Remove what staging made (the temporary file, the backup) and close the directory."""
+        for name in (self.temporary, self.backup):
+            if name is not None:
+                self.place.remove(name)
+        self.close()
+
+    def close(self):
+        self.place.__exit__(None, None, None)
+
+
+def _stage(module, root, change, backup, prefix, template_path):
+    """Write ``change`` into a temporary file beside its file (named ``prefix`` plus random
+    characters), after a backup of the old file when ``backup``.
+
+    The temporary file gets the old file's owner, group and mode, else those of
+    ``template_path`` for a created file when that exists, else the module user's and the mode
+    the umask leaves; a change that carries its ``attributes`` gets exactly those (an owner or
+    group this user may not give fails). Raises what failed, having removed what it made."""
+    staged = _Staged(_Place(root, change.key))
+    place = staged.place
     try:
+        if backup and not change.created:
+            staged.backup = backup_file(place)
+        context = _selinux_context(module, place, change)
+        exact = change.attributes is not None
+        staged.temporary = place.create(
+            prefix, change.after,
+            change.attributes if exact else _attributes(place, template_path), exact)
         if context is not None:
-            module.set_context_if_different(place.proc_path(created), context, False)
-        place.replace(created)
+            module.set_context_if_different(place.proc_path(staged.temporary), context, False)
     except BaseException:
-        os.unlink(created, dir_fd=place.fd)
+        staged.discard()
         raise
+    return staged
+
+
+def write_all(module, items, backup, prefix):
+    """Write the changes of ``items`` (``(change, template_path)`` pairs) in two phases: stage
+    every one (:func:`_stage`), then rename each into place. A failure while staging fails the
+    module with every file as it was; returns the backup files made.
+
+    Call it after :func:`refuse_outside` and :func:`refuse_if_changed`."""
+    root = writable_dir(module)
+    staged = []
+    for change, template_path in items:
+        try:
+            staged.append(_stage(module, root, change, backup, prefix, template_path))
+        except (IOError, OSError) as exc:
+            for done in staged:
+                done.discard()
+            module.fail_json(msg="cannot write %s: %s; nothing written"
+                             % (shown(change.path), shown(to_native(exc))))
+    backup_files = [os.path.join(done.place.directory, done.backup)
+                    for done in staged if done.backup is not None]
+    placed = []
+    try:
+        for done, (change, _template) in zip(staged, items):
+            done.place.replace(done.temporary)
+            done.temporary = None
+            placed.append(change)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg="cannot put %s in place: %s; written before it: %s"
+                         % (shown(change.path), shown(to_native(exc)),
+                            ", ".join(shown(item.path) for item in placed) or "none"),
+                         backup_files=[shown(path) for path in backup_files])
+    finally:
+        for done in staged:
+            if done.temporary is not None:
+                done.place.remove(done.temporary)
+            done.close()
+    return backup_files
 
 
 def write_changes(module, changes, backup, prefix, template_path=None):
-    """Write every change of a plan (see :func:`write_file`), after :func:`refuse_outside` and
-    :func:`refuse_if_changed`.
-
-    With ``backup``, each existing file is backed up first. Returns the backup files made; a
-    failed write fails the module, naming the backups made so far.
-    """
+    """Write every change of a plan (see :func:`write_all`), after :func:`refuse_outside` and
+    :func:`refuse_if_changed`. With ``backup``, each existing file is backed up first. Returns
+    the backup files made."""
     refuse_outside(module, changes)
     refuse_if_changed(module, changes)
-    root = writable_dir(module)
-    backup_files = []
-    for change in changes:
-        try:
-            with _Place(root, change.key) as place:
-                if backup and not change.created:
-                    backup_files.append(backup_file(place))
-                write_file(module, place, change, prefix, template_path)
-        except (IOError, OSError) as exc:
-            module.fail_json(msg="cannot write %s: %s" % (shown(change.path), shown(to_native(exc))),
-                             backup_files=[shown(path) for path in backup_files])
-    return backup_files
+    return write_all(module, [(change, template_path) for change in changes], backup, prefix)
 
 
 def apply_plan(module, cfg, plan, prefix, extra=()):
@@ -339,7 +400,8 @@ def apply_plans(module, trees, prefix, extra=()):
         refuse_outside(module, plan.changes)
         if not module.check_mode:
             refuse_if_changed(module, plan.changes)
-    diffs, backup_files, exec_directives = [], [], []
+    refuse_shared_files(module, trees)
+    diffs, exec_directives, items = [], [], []
     for cfg, plan in trees:
         exec_directives += warn_about_tree(module, cfg)
         kind = file_kind(cfg.root_path)
@@ -348,7 +410,21 @@ def apply_plans(module, trees, prefix, extra=()):
                              redact(change.before, kind, plan.config, change.key, extra),
                              redact(change.after, kind, plan.new_config, change.key, extra))
                   for change in plan.changes]
-        if plan.changes and not module.check_mode:
-            backup_files += write_changes(module, plan.changes, module.params["backup"], prefix,
-                                          template_path=cfg.root_path)
+        items += [(change, cfg.root_path) for change in plan.changes]
+    backup_files = [] if module.check_mode or not items else \
+        write_all(module, items, module.params["backup"], prefix)
     return diffs, backup_files, exec_directives
+
+
+def refuse_shared_files(module, trees):
+    """Fail (nothing written) when two plans of one call change the same file: each was made
+    from the file's old bytes, and the later write would undo the earlier one."""
+    planned_by = {}
+    for cfg, plan in trees:
+        for change in plan.changes:
+            if change.key in planned_by:
+                module.fail_json(msg="refusing to write %s: the plans for %s and %s both change "
+                                     "it; nothing written"
+                                 % (shown(change.path), shown(planned_by[change.key]),
+                                    shown(cfg.root_path)))
+            planned_by[change.key] = cfg.root_path

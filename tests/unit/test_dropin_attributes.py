@@ -16,9 +16,7 @@ import os
 import pwd
 import shutil
 import stat
-import sys
 import tempfile
-import traceback
 
 import pytest
 from ansible.module_utils import _internal
@@ -42,6 +40,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_dialplan i
     plan_guest_fix,
 )
 from ansible_collections.pbxsec.hardening.plugins.modules import dialplan_harden
+
+from as_user import run_as
 
 SIP = "[general]\ncontext=public\n[phone1]\ntype=friend\ncontext=from-internal\n"
 EXTENSIONS = "[public]\nexten => s,1,Hangup()\n"
@@ -180,33 +180,6 @@ def shared_tree():
     shutil.rmtree(top)
 
 
-def _run_module_as(user, args):
-    """The module's result, run in a child process as ``user`` (no supplementary groups)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:                    # the child: never returns into pytest
-        try:
-            os.close(read)
-            os.setgroups([])
-            os.setgid(user.pw_gid)
-            os.setuid(user.pw_uid)
-            _internal.is_controller = False
-            sys.stdout = os.fdopen(write, "w")
-            with patch_module_args(args):
-                dialplan_harden.main()
-        except SystemExit:
-            sys.stdout.flush()
-        except BaseException:       # shown in the test's captured stderr
-            traceback.print_exc()
-        finally:
-            os._exit(0)
-    os.close(write)
-    with os.fdopen(read) as output:
-        text = output.read()
-    os.waitpid(pid, 0)
-    return json.loads(text)
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
 def test_pbx_dp_001_a_user_that_may_not_give_the_owner_is_refused_before_any_write(
         shared_tree, capsys, snapshot):
@@ -215,7 +188,7 @@ def test_pbx_dp_001_a_user_that_may_not_give_the_owner_is_refused_before_any_wri
     # Root may give the owner: the fix is planned (and every import made before the fork).
     assert _run_module(capsys, args, check=True)["changed"]
     before = snapshot(config_dir)
-    result = _run_module_as(nobody, args)
+    result = run_as(nobody, args, dialplan_harden.main)
     assert result["failed"] and result["msg"] == (
         "refusing to write %s: this user (uid %d) may not give it the owner 0 and group 0 of %s; "
         "run the fix as root or as that owner; nothing written"
