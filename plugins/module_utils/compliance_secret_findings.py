@@ -58,9 +58,10 @@ class Finding:
         self.option = option
         self.rotatable = rotatable
         self.why_not_rotatable = None if rotatable else why_not
-        # How the value was judged, so that a new one is judged the same way: the names it must
-        # not contain and the length floor (None: the policy's min_length).
-        self.names, self.min_length = judged or ([], None)
+        # For a rotatable credential, how the value was judged, so that a new one is judged the
+        # same way: the names it must not contain and the length floor (None: the policy's
+        # min_length). Empty for the others: a result shows no more of an object than it needs.
+        self.names, self.min_length = judged if rotatable and judged else ([], None)
 
     def as_dict(self):
         return {name: getattr(self, name) for name in self.__slots__}

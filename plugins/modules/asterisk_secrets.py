@@ -199,15 +199,16 @@ findings:
       sample: "provider credential (host is not dynamic): change it with the provider"
     names:
       description:
-        - The names the value was judged against (the object, its usernames), which a new secret
-          must not contain; the P(pbxsec.hardening.new_credential#lookup) lookup reads them.
+        - For a rotatable credential, the names the value was judged against (the object, its
+          usernames), which a new secret must not contain; the
+          P(pbxsec.hardening.new_credential#lookup) lookup reads them. Empty for the others.
       type: list
       elements: str
       sample: ["100", bob]
     min_length:
       description:
-        - The length floor the value was judged against when not the policy's C(min_length)
-          (C(ami_min_length) for AMI users); null otherwise.
+        - For a rotatable credential, the length floor the value was judged against when not
+          the policy's C(min_length) (C(ami_min_length) for AMI users); null otherwise.
       type: int
       sample: 16
 weak_pins:

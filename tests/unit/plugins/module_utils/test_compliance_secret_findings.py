@@ -126,3 +126,17 @@ def test_pbx_sec_tree_asterisk_refuses_is_an_error(astconf_tree):
     conf = astconf_tree({"sip.conf": "#include missing.conf\n[100]\nsecret=1\n"})
     findings, statuses, errors = audit_dir(str(conf), POLICY, ["PBX-SEC-001"])
     assert statuses == {"PBX-SEC-001": "error"} and "PBX-SEC-001" in errors and not findings
+
+
+def test_rotatable_findings_say_how_a_new_value_is_judged_and_others_say_nothing(astconf_tree):
+    conf = astconf_tree({
+        "sip.conf": ("[100]\ntype=friend\nhost=dynamic\ndefaultuser=alice\nsecret=weak\n"
+                     "[trunk]\ntype=peer\nhost=192.0.2.1\nusername=6491234567\nsecret=kiwi123\n"),
+        "manager.conf": "[general]\nenabled=yes\n[admin]\nsecret=short\n",
+    })
+    found = _by_object(audit_dir(str(conf), POLICY)[0])
+    assert (found["100"].names, found["100"].min_length) == (["100", "alice"], None)
+    assert (found["admin"].names, found["admin"].min_length) == (["admin"], POLICY["ami_min_length"])
+    assert not found["trunk"].rotatable
+    assert (found["trunk"].names, found["trunk"].min_length) == ([], None)
+    assert "6491234567" not in repr(found["trunk"].as_dict())
