@@ -38,10 +38,14 @@ class Answerer:
         self.thread.start()
 
     def serve(self):
-        while self.running:
+        # Stop only on a quiet socket: a request already queued when close() is called (the
+        # ACK that follows a CANCEL) is still read and recorded.
+        while True:
             try:
                 data, peer = self.sock.recvfrom(65535)
             except socket.timeout:
+                if not self.running:
+                    return
                 continue
             method = data.split(b" ", 1)[0].decode()
             self.requests.append((time.monotonic(), method, data))
