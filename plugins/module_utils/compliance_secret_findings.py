@@ -8,9 +8,11 @@ judged by the secret policy (:mod:`compliance_secret_policy`).
 
 Public API::
 
-    findings, statuses, errors = audit_dir("/etc/asterisk", policy)   # [Finding, ...], ...
+    findings, statuses, errors = audit_dir("/etc/asterisk", policy)   # [WeakCredential, ...], ...
 
-A :class:`Finding` names the object, file and line and the reasons; it never holds the secret.
+A :class:`WeakCredential` names the object, file and line and the reasons; it never holds the
+secret. The audit turns each into its one finding type (:func:`compliance_result.finding`);
+``asterisk_secrets`` returns them whole, with what a rotation needs.
 Values are judged as Asterisk computes them (templates, ``(+)``, ``#include``) through the
 config engine: the effective value of an option is the last assignment of the category.
 """
@@ -37,8 +39,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret
 CONTROLS = ("PBX-SEC-001", "PBX-SEC-002", "PBX-SEC-003", "PBX-SEC-004", "PBX-SEC-005")
 
 
-class Finding:
-    """One credential that breaks the policy (or a missing one, for endpoints without auth)."""
+class WeakCredential:
+    """One credential that breaks the policy (or a missing one, for endpoints without auth): what
+    the audit reports of it, and for a rotation the file, section and option to write."""
 
     __slots__ = ("control", "object", "kind", "file", "line", "reasons", "config", "section",
                  "section_type", "option", "rotatable", "why_not_rotatable", "names",
@@ -124,7 +127,7 @@ def sip_findings(cfg, policy):
             if not reasons:
                 continue
             rotatable, why = _sip_rotatable(cfg, category, option, phone)
-            findings.append(Finding("PBX-SEC-001", category.name, "chan_sip " + kind, value,
+            findings.append(WeakCredential("PBX-SEC-001", category.name, "chan_sip " + kind, value,
                                     reasons, cfg.root_path, option, rotatable, why,
                                     judged=(names, None)))
     if general is not None:
@@ -164,7 +167,7 @@ def _register_finding(cfg, value, policy):
         reasons = ["no secret in the register line (registration without authentication)"]
     if not reasons:
         return []
-    return [Finding("PBX-SEC-001", register_object(value, register), "chan_sip register", value,
+    return [WeakCredential("PBX-SEC-001", register_object(value, register), "chan_sip register", value,
                     reasons, cfg.root_path, "register", False,
                     "provider credential: change it with the provider")]
 
@@ -191,7 +194,7 @@ def pjsip_findings(cfg, policy):
             findings.extend(_pjsip_auth_finding(cfg, category, inbound, policy))
         elif kind == "endpoint" and not str(_value(category, "auth", "")).strip() \
                 and category.name.lower() not in identified and category.name.lower() != "anonymous":
-            findings.append(Finding(
+            findings.append(WeakCredential(
                 "PBX-SEC-002", category.name, "pjsip endpoint", category,
                 ["no inbound auth= and no type=identify: anyone can use it by name"],
                 cfg.root_path, "auth", False, "give the endpoint an auth= section or identify it by IP"))
@@ -215,7 +218,7 @@ def _pjsip_auth_finding(cfg, category, inbound, policy):
     else:
         rotatable, why = True, None
     where = value if value is not None else category
-    return [Finding("PBX-SEC-002", category.name, "pjsip auth", where, reasons, cfg.root_path,
+    return [WeakCredential("PBX-SEC-002", category.name, "pjsip auth", where, reasons, cfg.root_path,
                     "password", rotatable, why, section_type="auth", judged=(names, None))]
 
 
@@ -233,7 +236,7 @@ def wizard_findings(cfg, policy):
             findings.extend(_wizard_auth_finding(cfg, obj, policy))
         elif obj.kind == "endpoint" and not str(_value(obj, "auth", "")).strip() \
                 and obj.name not in identified and obj.name.lower() != "anonymous":
-            findings.append(Finding(
+            findings.append(WeakCredential(
                 "PBX-SEC-002", obj.name, "pjsip wizard endpoint", obj,
                 ["no accepts_auth and no remote_hosts identify: anyone can use it by name"],
                 cfg.root_path, "accepts_auth", False,
@@ -261,7 +264,7 @@ def _wizard_auth_finding(cfg, obj, policy):
     else:
         rotatable, why = True, None
     where = value if value is not None else obj
-    return [Finding("PBX-SEC-002", obj.name, "pjsip wizard %s auth" % direction, where, reasons,
+    return [WeakCredential("PBX-SEC-002", obj.name, "pjsip wizard %s auth" % direction, where, reasons,
                     cfg.root_path, "%s_auth/password" % direction, rotatable, why,
                     section_type="wizard", section=obj.wizard.name, judged=(names, None))]
 
@@ -287,7 +290,7 @@ def iax_findings(cfg, policy):
             continue
         phone = kind in ("user", "friend") or str(_value(category, "host", "")).lower() == "dynamic"
         rotatable, why = _sip_rotatable(cfg, category, "secret", phone)
-        findings.append(Finding("PBX-SEC-003", category.name, "iax2 " + kind, value, reasons,
+        findings.append(WeakCredential("PBX-SEC-003", category.name, "iax2 " + kind, value, reasons,
                                 cfg.root_path, "secret", rotatable, why, judged=(names, None)))
     return findings
 
@@ -305,7 +308,7 @@ def manager_findings(cfg, policy):
             continue
         rotatable, why = (True, None) if _first(cfg, category) else \
             (False, "another [%s] comes first: rotate it by hand" % category.name)
-        findings.append(Finding("PBX-SEC-004", category.name, "ami user", value, reasons,
+        findings.append(WeakCredential("PBX-SEC-004", category.name, "ami user", value, reasons,
                                 cfg.root_path, "secret", rotatable, why, judged=judged))
     return findings
 
@@ -323,7 +326,7 @@ def ari_findings(cfg, policy):
             str(value) if value is not None else "", [category.name], policy)
         if len(reasons) == 1 and value is not None:
             continue        # plain, but strong: compliant
-        findings.append(Finding("PBX-SEC-005", category.name, "ari user",
+        findings.append(WeakCredential("PBX-SEC-005", category.name, "ari user",
                                 value if value is not None else category, reasons,
                                 cfg.root_path, "password", False,
                                 "store a crypt hash (ari mkpasswd) instead"))
@@ -351,7 +354,7 @@ def _worse(old, new):
 def audit_dir(config_dir, policy, controls=CONTROLS):
     """Audit every credential file of ``config_dir``.
 
-    :returns: ``(findings, statuses, errors)``: the :class:`Finding` list, control ID to
+    :returns: ``(findings, statuses, errors)``: the :class:`WeakCredential` list, control ID to
         ``pass``/``fail``/``not_applicable`` (every file of it absent)/``error``, and control ID
         to the message of a tree that would not load (the files of a control are judged each,
         and the worst status counts).
