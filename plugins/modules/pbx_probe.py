@@ -80,7 +80,9 @@ options:
     type: str
     default: "+99900000000"
   provider_networks:
-    description: Provider networks (CIDR). From a source inside them or O(trusted_networks), OPTIONS may be answered.
+    description:
+      - Provider networks, IPv4 and written as the roles take them (address/prefix or address/netmask, no host bits, for example V(198.51.100.0/24)).
+      - From a source inside them or O(trusted_networks), OPTIONS may be answered.
     type: list
     elements: str
     default: []
@@ -204,11 +206,14 @@ packets:
 """
 
 import collections
-import ipaddress
 import socket
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.pbxsec.hardening.plugins.module_utils import sip_probe
+from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
+    network_problems,
+    networks,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import (
     CONTROL_IDS,
     PROBE_CONTROL_IDS,
@@ -249,17 +254,6 @@ def problems(params):
     if not 0 < len(number) <= 32 or not digits or not set(digits) <= NUMBER_CHARACTERS:
         found.append("number must be digits, * and # with an optional leading +, at most 32")
     return found
-
-
-def parsed_networks(texts):
-    """ip_network objects of CIDR texts; ValueError naming the first bad one."""
-    out = []
-    for text in texts:
-        try:
-            out.append(ipaddress.ip_network(text, strict=False))
-        except ValueError:
-            raise ValueError("not a network: %r" % (text,)) from None
-    return out
 
 
 def resolve(address):
@@ -317,10 +311,8 @@ def main():
     )
     params = module.params
     found = problems(params)
-    try:
-        nets = parsed_networks(params["provider_networks"] + params["trusted_networks"])
-    except ValueError as exc:
-        found.append(str(exc))
+    for option in ("provider_networks", "trusted_networks"):
+        found.extend("%s: %s" % (option, problem) for problem in network_problems(params[option]))
     if not params["address"]:
         found.append("address is not set: the action plugin sets it from the inventory")
     if found:
@@ -336,7 +328,8 @@ def main():
         module.warn("the configured user name cannot be sent in a SIP URI as it is; "
                     "PBX-PRB-003 compares no existing user")
         user = None
-    source_inside = sip_probe.inside(source, nets)
+    source_inside = sip_probe.inside(source, networks(params["provider_networks"]
+                                                       + params["trusted_networks"]))
     pacer = sip_probe.Pacer(params["rate"], params["deadline"])
     wanted = wanted_tests(params)
     probes = []

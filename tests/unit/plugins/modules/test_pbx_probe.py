@@ -135,3 +135,16 @@ def test_pbx_prb_report_merges_the_probe_and_errors_a_failed_probe():
     assert status[("pbx3", "PBX-PRB-003")]["status"] == "pass"        # as the audit said
     assert [host["status"] for host in report["hosts"]] == ["noncompliant", "noncompliant",
                                                             "compliant"]
+
+
+def test_pbx_probe_takes_networks_as_the_roles_do(run_module):
+    """One validator of an operator's networks (compliance_acl): what the roles' preflight and
+    pbx_compliance refuse, the probe refuses too, naming the option and the entry, and sends
+    nothing."""
+    result = run_module("pbxsec.hardening.pbx_probe", dict(
+        host="localhost", provider_networks=["198.51.100.7"],
+        trusted_networks=["127.0.0.1/8", "10.0.0.0/8"]), check=True)
+    assert result["failed"] is True
+    assert "provider_networks: '198.51.100.7': not written as address/prefix" in result["msg"]
+    assert "trusted_networks: '127.0.0.1/8': 127.0.0.1/8 has host bits set" in result["msg"]
+    assert "10.0.0.0/8" not in result["msg"]
