@@ -129,6 +129,13 @@ def cli(host, command):
     return host.check_output('asterisk -rx "%s"' % command)
 
 
+def asterisk_facts(host, args=""):
+    """The ``asterisk`` facts ``pbxsec.hardening.asterisk_facts`` gathers on the host (check
+    mode); ``args`` such as ``live=false``."""
+    return host.ansible("pbxsec.hardening.asterisk_facts", args, check=True)["ansible_facts"][
+        "asterisk"]
+
+
 @contextlib.contextmanager
 def appended(host, path, text, reload):
     """Append ``text`` to ``path`` in the container and reload; restore both afterwards."""
