@@ -7,15 +7,18 @@
 ``astconf_tree`` (write a small Asterisk config tree into a temporary directory), ``snapshot``
 (read every file of such a tree back), ``run_module`` (run one module through ``ansible``
 ad-hoc against localhost) and ``run_play`` (run tasks, a role's included, through
-``ansible-playbook`` against localhost)."""
+``ansible-playbook`` against localhost), and ``netns`` / ``netns_module`` (a command or a
+module run inside a network namespace of its own, for the real ``nft``)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -122,6 +125,59 @@ def run_module():
         if output == "raw":
             return result, stdout, proc.stderr.decode("utf-8")
         return result
+
+    return run
+
+
+def _namespace_ready(pid, deadline=5.0):
+    """Whether process ``pid`` got a network namespace of its own before ``deadline`` seconds
+    (``unshare`` makes it, then starts its command)."""
+    own = os.readlink("/proc/self/ns/net")
+    stop = time.monotonic() + deadline
+    while time.monotonic() < stop:
+        try:
+            if os.readlink("/proc/%d/ns/net" % pid) != own:
+                return True
+        except OSError:
+            return False                  # it exited: unshare was refused
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def netns():
+    """``netns(*argv, **kwargs)``: the completed process of ``argv`` run inside a user and
+    network namespace of its own, kept for the whole test (so real nft rulesets are loaded
+    without touching the machine's firewall); ``kwargs`` go to :func:`subprocess.run`."""
+    if not (shutil.which("unshare") and shutil.which("nsenter") and shutil.which("nft")):
+        pytest.skip("needs unshare, nsenter and nft")
+    holder = subprocess.Popen(["unshare", "-rn", "sleep", "600"])
+    try:
+        if not _namespace_ready(holder.pid):
+            pytest.skip("cannot create a user and network namespace here")
+
+        def run(*argv, **kwargs):
+            return subprocess.run(["nsenter", "-t", str(holder.pid), "-U", "-n",
+                                   "--preserve-credentials"] + list(argv),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
+                                  **kwargs)
+
+        yield run
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.fixture
+def netns_module(netns, tmp_path):
+    """``netns_module(module, args, check=False, diff=False)``: the host's result of ``module``
+    run through ``ansible`` ad-hoc inside :func:`netns` (temporary files under ``tmp_path``)."""
+    env = _ansible_env(True, dict(ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
+                                  ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp")))
+
+    def run(module, args, check=False, diff=False):
+        out = netns(*_adhoc_command(module, args, check, diff, 0), env=env).stdout.decode("utf-8")
+        return json.loads(out[out.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
 
     return run
 

@@ -10,18 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
 import time
 
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.modules.nft_ruleset import header, normalize
-
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))))
-_ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
 
 TABLE = """table inet pbxsec {
     set provider4 {
@@ -46,45 +39,15 @@ TEST_NET = TABLE % "198.51.100.0/24"
 
 
 @pytest.fixture
-def netns():
-    """``run(*argv)``: run a command in a network namespace of its own (kept for the test)."""
-    if not (shutil.which("unshare") and shutil.which("nsenter") and shutil.which("nft")):
-        pytest.skip("needs unshare, nsenter and nft")
-    holder = subprocess.Popen(["unshare", "-rn", "sleep", "600"])
-    time.sleep(0.3)
-    if holder.poll() is not None:
-        pytest.skip("cannot create a user and network namespace here")
-
-    def run(*argv, **kwargs):
-        return subprocess.run(["nsenter", "-t", str(holder.pid), "-U", "-n",
-                               "--preserve-credentials"] + list(argv),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
-                              **kwargs)
-
-    yield run
-    holder.kill()
-    holder.wait()
-
-
-@pytest.fixture
-def nft_module(netns, tmp_path):
+def nft_module(netns_module, tmp_path):
     """``module(content, check=False, diff=False, **args)``: nft_ruleset's result in ``netns``,
     writing tmp_path/pbxsec.nft."""
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp"))
 
     def run(content, check=False, diff=False, **args):
         args = dict(dict(path=str(tmp_path / "pbxsec.nft"), content=content,
                          state_path=str(tmp_path / "state" / "pbxsec.json"),
                          dynamic_sets=["banned4"]), **args)
-        command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-                   "-e", "ansible_python_interpreter=%s" % sys.executable,
-                   "-m", "pbxsec.hardening.nft_ruleset", "-a", json.dumps(args)]
-        command += (["--check"] if check else []) + (["--diff"] if diff else [])
-        out = netns(*command, env=env).stdout.decode("utf-8")
-        return json.loads(out[out.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        return netns_module("pbxsec.hardening.nft_ruleset", args, check, diff)
 
     return run
 

@@ -9,17 +9,9 @@ sets the firewall role's template defines."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
 
 import pytest
-
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))))
-_ANSIBLE = os.path.join(os.path.dirname(sys.executable), "ansible")
 
 TABLE = """table inet pbxsec {
     set banned4 { type ipv4_addr; flags timeout; }
@@ -32,43 +24,19 @@ PROVIDER = "198.51.100.0/24"
 
 
 @pytest.fixture
-def netns(tmp_path):
-    """``run(*argv)`` in a network namespace of its own holding the pbxsec table."""
-    if not (shutil.which("unshare") and shutil.which("nsenter") and shutil.which("nft")):
-        pytest.skip("needs unshare, nsenter and nft")
-    holder = subprocess.Popen(["unshare", "-rn", "sleep", "600"])
-    time.sleep(0.3)
-    if holder.poll() is not None:
-        pytest.skip("cannot create a user and network namespace here")
-
-    def run(*argv, **kwargs):
-        return subprocess.run(["nsenter", "-t", str(holder.pid), "-U", "-n",
-                               "--preserve-credentials"] + list(argv),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
-                              **kwargs)
-
+def netns(netns, tmp_path):
+    """conftest's ``netns``, holding the pbxsec table."""
     (tmp_path / "table.nft").write_text(TABLE)
-    assert run("nft", "-f", str(tmp_path / "table.nft")).returncode == 0
-    yield run
-    holder.kill()
-    holder.wait()
+    assert netns("nft", "-f", str(tmp_path / "table.nft")).returncode == 0
+    return netns
 
 
 @pytest.fixture
-def bans(netns, tmp_path):
+def bans(netns, netns_module):
     """``bans(check=False, diff=False, **args)``: pbx_bans' result in ``netns``."""
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
-               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp"))
 
     def run(check=False, diff=False, **args):
-        command = [_ANSIBLE, "localhost", "-i", "localhost,", "-c", "local",
-                   "-e", "ansible_python_interpreter=%s" % sys.executable,
-                   "-m", "pbxsec.hardening.pbx_bans", "-a", json.dumps(args)]
-        command += (["--check"] if check else []) + (["--diff"] if diff else [])
-        out = netns(*command, env=env).stdout.decode("utf-8")
-        return json.loads(out[out.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        return netns_module("pbxsec.hardening.pbx_bans", args, check, diff)
 
     return run
 
