@@ -40,6 +40,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_backen
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
 
+from audit_result import by_id, statuses
 from test_compliance_controls import SPEC  # pbx_compliance's own argument spec
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -167,15 +168,6 @@ def realtime(realtime_host):
         return result, (server.asked if server else [])
 
     return run
-
-
-def by_id(result):
-    return dict((entry["id"], entry) for entry in result["controls"])
-
-
-def statuses(result, controls):
-    entries = by_id(result)
-    return [entries[control]["status"] for control in controls]
 
 
 def messages(entry):

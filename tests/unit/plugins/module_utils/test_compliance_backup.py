@@ -30,6 +30,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_audit 
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
 
+from audit_result import by_id, statuses
 from test_compliance_controls import SPEC  # pbx_compliance's own argument spec
 
 SIP_CONTROLS = ["PBX-SIP-%03d" % n for n in range(1, 7)]
@@ -69,15 +70,6 @@ def backup(astconf_tree, tmp_path):
         return result
 
     return run
-
-
-def by_id(result):
-    return dict((entry["id"], entry) for entry in result["controls"])
-
-
-def statuses(result, controls):
-    entries = by_id(result)
-    return [entries[control]["status"] for control in controls]
 
 
 def assumed_notes(entry):

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_registry import CATALOGUE
+from audit_result import by_id
 
 SECRETS = ("hunter2", "Sup3rS3cretAMI", "4242", "271828", "pjsipPass1", "iaxsecret9")
 MODULES = ("chan_sip", "chan_iax2", "app_voicemail", "res_pjsip", "chan_pjsip",
@@ -48,10 +49,6 @@ def args(config_dir, **extra):
                 fail2ban_dir="/nonexistent")
     base.update(extra)
     return base
-
-
-def by_id(result):
-    return dict((entry["id"], entry) for entry in result["controls"])
 
 
 def test_pbx_compliance_same_result_in_check_mode_and_never_changed(run_module, tree):

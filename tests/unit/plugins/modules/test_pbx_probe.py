@@ -20,16 +20,13 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_result
     Outcome,
     apply_choices,
 )
+from audit_result import by_id
 from sip_answerer import ANSWERS, Answerer
 
 # The stock Asterisk 16 of the test bed, as captured: OPTIONS 200, INVITE 404, REGISTER 401.
 STOCK_ASTERISK16 = {"OPTIONS": [ANSWERS["asterisk16-stock-options"]],
                     "INVITE": [ANSWERS["asterisk16-stock-invite"]],
                     "REGISTER": [ANSWERS["asterisk16-stock-register-unknown"]]}
-
-
-def by_id(result):
-    return dict((entry["id"], entry) for entry in result["controls"])
 
 
 def test_pbx_probe_refuses_an_address_the_inventory_does_not_give(run_module):
