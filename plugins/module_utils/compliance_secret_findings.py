@@ -128,8 +128,8 @@ def sip_findings(cfg, policy):
                 continue
             rotatable, why = _sip_rotatable(cfg, category, option, phone)
             findings.append(WeakCredential("PBX-SEC-001", category.name, "chan_sip " + kind, value,
-                                    reasons, cfg.root_path, option, rotatable, why,
-                                    judged=(names, None)))
+                                           reasons, cfg.root_path, option, rotatable, why,
+                                           judged=(names, None)))
     if general is not None:
         for value in general.get_all("register"):
             findings.extend(_register_finding(cfg, value, policy))
@@ -167,9 +167,9 @@ def _register_finding(cfg, value, policy):
         reasons = ["no secret in the register line (registration without authentication)"]
     if not reasons:
         return []
-    return [WeakCredential("PBX-SEC-001", register_object(value, register), "chan_sip register", value,
-                    reasons, cfg.root_path, "register", False,
-                    "provider credential: change it with the provider")]
+    return [WeakCredential("PBX-SEC-001", register_object(value, register), "chan_sip register",
+                           value, reasons, cfg.root_path, "register", False,
+                           "provider credential: change it with the provider")]
 
 
 def pjsip_findings(cfg, policy):
@@ -218,8 +218,9 @@ def _pjsip_auth_finding(cfg, category, inbound, policy):
     else:
         rotatable, why = True, None
     where = value if value is not None else category
-    return [WeakCredential("PBX-SEC-002", category.name, "pjsip auth", where, reasons, cfg.root_path,
-                    "password", rotatable, why, section_type="auth", judged=(names, None))]
+    return [WeakCredential("PBX-SEC-002", category.name, "pjsip auth", where, reasons,
+                           cfg.root_path, "password", rotatable, why, section_type="auth",
+                           judged=(names, None))]
 
 
 def wizard_findings(cfg, policy):
@@ -264,9 +265,10 @@ def _wizard_auth_finding(cfg, obj, policy):
     else:
         rotatable, why = True, None
     where = value if value is not None else obj
-    return [WeakCredential("PBX-SEC-002", obj.name, "pjsip wizard %s auth" % direction, where, reasons,
-                    cfg.root_path, "%s_auth/password" % direction, rotatable, why,
-                    section_type="wizard", section=obj.wizard.name, judged=(names, None))]
+    return [WeakCredential("PBX-SEC-002", obj.name, "pjsip wizard %s auth" % direction, where,
+                           reasons, cfg.root_path, "%s_auth/password" % direction, rotatable,
+                           why, section_type="wizard", section=obj.wizard.name,
+                           judged=(names, None))]
 
 
 def _edited_by_name(cfg, wizard):
@@ -290,8 +292,9 @@ def iax_findings(cfg, policy):
             continue
         phone = kind in ("user", "friend") or str(_value(category, "host", "")).lower() == "dynamic"
         rotatable, why = _sip_rotatable(cfg, category, "secret", phone)
-        findings.append(WeakCredential("PBX-SEC-003", category.name, "iax2 " + kind, value, reasons,
-                                cfg.root_path, "secret", rotatable, why, judged=(names, None)))
+        findings.append(WeakCredential("PBX-SEC-003", category.name, "iax2 " + kind, value,
+                                       reasons, cfg.root_path, "secret", rotatable, why,
+                                       judged=(names, None)))
     return findings
 
 
@@ -309,7 +312,7 @@ def manager_findings(cfg, policy):
         rotatable, why = (True, None) if _first(cfg, category) else \
             (False, "another [%s] comes first: rotate it by hand" % category.name)
         findings.append(WeakCredential("PBX-SEC-004", category.name, "ami user", value, reasons,
-                                cfg.root_path, "secret", rotatable, why, judged=judged))
+                                       cfg.root_path, "secret", rotatable, why, judged=judged))
     return findings
 
 
@@ -327,9 +330,9 @@ def ari_findings(cfg, policy):
         if len(reasons) == 1 and value is not None:
             continue        # plain, but strong: compliant
         findings.append(WeakCredential("PBX-SEC-005", category.name, "ari user",
-                                value if value is not None else category, reasons,
-                                cfg.root_path, "password", False,
-                                "store a crypt hash (ari mkpasswd) instead"))
+                                       value if value is not None else category, reasons,
+                                       cfg.root_path, "password", False,
+                                       "store a crypt hash (ari mkpasswd) instead"))
     return findings
 
 

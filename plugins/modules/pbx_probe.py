@@ -328,8 +328,8 @@ def main():
         module.warn("the configured user name cannot be sent in a SIP URI as it is; "
                     "PBX-PRB-003 compares no existing user")
         user = None
-    source_inside = sip_probe.inside(source, networks(params["provider_networks"]
-                                                       + params["trusted_networks"]))
+    inside_networks = networks(params["provider_networks"] + params["trusted_networks"])
+    source_inside = sip_probe.inside(source, inside_networks)
     pacer = sip_probe.Pacer(params["rate"], params["deadline"])
     wanted = wanted_tests(params)
     probes = []
