@@ -87,7 +87,7 @@ options:
     elements: str
     default: []
   trusted_networks:
-    description: Trusted networks (CIDR), as for O(provider_networks).
+    description: Trusted networks, IPv4 and written as for O(provider_networks). A probe over IPv6 always counts as from outside them.
     type: list
     elements: str
     default: []

@@ -129,19 +129,22 @@ def run_module():
     return run
 
 
-def _namespace_ready(pid, deadline=5.0):
-    """Whether process ``pid`` got a network namespace of its own before ``deadline`` seconds
-    (``unshare`` makes it, then starts its command)."""
+def _namespace_ready(pid, deadline=30.0):
+    """Whether process ``pid`` got a network namespace of its own and its user mapping (``unshare
+    -r`` makes the namespaces, writes the mapping, then starts its command); False when it
+    exited (unshare was refused)."""
     own = os.readlink("/proc/self/ns/net")
     stop = time.monotonic() + deadline
     while time.monotonic() < stop:
         try:
-            if os.readlink("/proc/%d/ns/net" % pid) != own:
+            with open("/proc/%d/uid_map" % pid, encoding="ascii") as handle:
+                mapped = handle.read().strip()
+            if os.readlink("/proc/%d/ns/net" % pid) != own and mapped:
                 return True
         except OSError:
-            return False                  # it exited: unshare was refused
+            return False
         time.sleep(0.02)
-    return False
+    raise AssertionError("unshare made no namespace in %d seconds" % deadline)
 
 
 @pytest.fixture

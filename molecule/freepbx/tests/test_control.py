@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, pbxsec.hardening developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unhardened FreePBX-layout host: every probe of test_hardened.py must fail here, so that a
-pass there means the role did it."""
+"""Unhardened FreePBX-layout host: every probe of test_hardened.py and
+shared/freepbx/test_hardened_alike.py must fail here, so that a pass there means the role did it."""
 
 import re
 

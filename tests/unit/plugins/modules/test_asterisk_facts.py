@@ -415,8 +415,9 @@ def test_asterisk_facts_rejects_unknown_option(pbx, run):
 
 
 # --- the live path: the answer of a running Asterisk, and none --------------------------------
-# What a real Asterisk answers on its control socket is tested in Molecule (test_facts.py); here,
-# how its text is read and what the module does when no Asterisk answers.
+# What a real Asterisk answers on its control socket is tested in Molecule
+# (molecule/shared/tests/test_facts_live.py); here, how its text is read and what the module does
+# when no Asterisk answers.
 
 MODULE_SHOW = """\
 Module                         Description                              Use Count  Status      Support Level
