@@ -87,6 +87,12 @@ def _adhoc_command(module, args, check, diff, verbosity):
     return command
 
 
+def _host_result(stdout):
+    """localhost's result of the one task of an ad-hoc run, from the ``json`` callback's output
+    (``-vvv`` prints connection chatter before the JSON document)."""
+    return json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+
+
 def _ansible_env(json_callback, env):
     environ = dict(os.environ)
     environ.update(_ANSIBLE_ENV)
@@ -120,8 +126,7 @@ def run_module():
         if text:
             return proc.stdout.decode("utf-8", "replace")
         stdout = proc.stdout.decode("utf-8")
-        start = stdout.index("{")     # -vvv prints connection chatter before the JSON document
-        result = json.loads(stdout[start:])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        result = _host_result(stdout)
         if output == "raw":
             return result, stdout, proc.stderr.decode("utf-8")
         return result
@@ -129,17 +134,17 @@ def run_module():
     return run
 
 
-def _namespace_ready(pid, deadline=30.0):
-    """Whether process ``pid`` got a network namespace of its own and its user mapping (``unshare
-    -r`` makes the namespaces, writes the mapping, then starts its command); False when it
-    exited (unshare was refused)."""
+def _namespace_ready(pid, command, deadline=30.0):
+    """Whether ``unshare`` (process ``pid``) finished making its namespaces: ``unshare -r`` makes
+    them, writes the uid map, then the gid map, and only then starts ``command``; before that an
+    ``nsenter`` gets a user without rights in them. False when it exited (it was refused)."""
     own = os.readlink("/proc/self/ns/net")
     stop = time.monotonic() + deadline
     while time.monotonic() < stop:
         try:
-            with open("/proc/%d/uid_map" % pid, encoding="ascii") as handle:
-                mapped = handle.read().strip()
-            if os.readlink("/proc/%d/ns/net" % pid) != own and mapped:
+            with open("/proc/%d/comm" % pid, encoding="utf-8") as handle:
+                running = handle.read().strip()
+            if running == command and os.readlink("/proc/%d/ns/net" % pid) != own:
                 return True
         except OSError:
             return False
@@ -156,7 +161,7 @@ def netns():
         pytest.skip("needs unshare, nsenter and nft")
     holder = subprocess.Popen(["unshare", "-rn", "sleep", "600"])
     try:
-        if not _namespace_ready(holder.pid):
+        if not _namespace_ready(holder.pid, "sleep"):
             pytest.skip("cannot create a user and network namespace here")
 
         def run(*argv, **kwargs):
@@ -179,8 +184,8 @@ def netns_module(netns, tmp_path):
                                   ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp")))
 
     def run(module, args, check=False, diff=False):
-        out = netns(*_adhoc_command(module, args, check, diff, 0), env=env).stdout.decode("utf-8")
-        return json.loads(out[out.index("{"):])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        return _host_result(netns(*_adhoc_command(module, args, check, diff, 0),
+                                  env=env).stdout.decode("utf-8"))
 
     return run
 

@@ -28,6 +28,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_audit 
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_host import Host
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import LAYOUT
 from ansible_collections.pbxsec.hardening.plugins.modules import pbx_compliance
+from audit_result import by_id
 
 ALL_MODULES = ("chan_sip", "res_pjsip", "chan_pjsip", "chan_iax2", "app_voicemail",
                "res_pjsip_endpoint_identifier_anonymous", "res_sorcery_config",
@@ -88,7 +89,7 @@ def judge(astconf_tree, tmp_path):
                        params["controls"], params["skip"], params["waivers"], params["attest"],
                        params["object_waivers"])
         json.dumps(result)          # the result must be serialisable as the module returns it
-        return result if whole else dict((entry["id"], entry) for entry in result["controls"])
+        return result if whole else by_id(result)
 
     return run
 
@@ -540,7 +541,7 @@ FREEPBX = {
 
 def test_freepbx_remediation_names_gui_setting_and_custom_file(judge):
     result = judge(FREEPBX, whole=True)
-    entries = dict((entry["id"], entry) for entry in result["controls"])
+    entries = by_id(result)
     assert result["freepbx"]["evidence"][-1].endswith("sip_general_additional.conf")
     sip = entries["PBX-SIP-001"]
     assert sip["status"] == "fail"

@@ -21,6 +21,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_db import
     parse_credentials,
     read_ami_user,
 )
+from audit_result import by_id
 
 MODULE = "pbxsec.hardening.pbx_compliance"
 
@@ -51,7 +52,7 @@ def judge(astconf_tree, run_module):
         result = run_module(MODULE, args)
         assert not result.get("failed"), result
         assert result["freepbx"]["ami_user"] == "admin"
-        return dict((entry["id"], entry) for entry in result["controls"])
+        return by_id(result)
 
     return run
 

@@ -32,8 +32,9 @@ def netns(netns, tmp_path):
 
 
 @pytest.fixture
-def bans(netns, netns_module):
-    """``bans(check=False, diff=False, **args)``: pbx_bans' result in ``netns``."""
+def bans(netns_module):
+    """``bans(check=False, diff=False, **args)``: pbx_bans' result in ``netns`` (this file's,
+    holding the pbxsec table)."""
 
     def run(check=False, diff=False, **args):
         return netns_module("pbxsec.hardening.pbx_bans", args, check, diff)

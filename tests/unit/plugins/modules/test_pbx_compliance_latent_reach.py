@@ -14,6 +14,8 @@ import json
 
 import pytest
 
+from audit_result import by_id
+
 MODULE = "pbxsec.hardening.pbx_compliance"
 LATENT = "Latent, not reachable now: "
 MODULES = ("chan_sip", "res_pjsip", "chan_pjsip", "chan_iax2", "app_voicemail",
@@ -53,7 +55,7 @@ def audit(astconf_tree, tmp_path, run_module):
                                          fail2ban_dir=str(tmp_path / "fail2ban"),
                                          object_waivers=object_waivers or {}))
         assert "Never-Shown" not in json.dumps(result)
-        return dict((entry["id"], entry) for entry in result["controls"])
+        return by_id(result)
 
     return run
 
