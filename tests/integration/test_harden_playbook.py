@@ -236,6 +236,40 @@ def test_second_run_changes_nothing(fleet, real_run, second_run):
 
 
 # --------------------------------------------------------------------------------------------
+# 3b: one reload per host, each changed module once, the dialplan first
+# --------------------------------------------------------------------------------------------
+#
+# The real run's -vvv output names each item of the common role's reload handler by its command.
+# Before the roles shared that handler, the stock Asterisk 16 had chan_sip reloaded three times
+# (by the sip, dialplan and secrets roles' handlers): this test failed there.
+
+RELOAD_ITEM = re.compile(
+    r"^ok: \[(?P<host>[^\]]+)\] => \(item=(?P<command>(?:dialplan|module|sip) reload[^)]*)\)",
+    re.M)
+
+
+def test_real_run_reloads_each_changed_module_once(fleet, real_run):
+    text = real_run[0].stdout.decode("utf-8", "replace")
+    reloads = {}
+    for match in RELOAD_ITEM.finditer(text):
+        reloads.setdefault(match.group("host"), []).append(match.group("command"))
+    print("reloads: %s" % json.dumps(reloads, sort_keys=True))
+    for host in fleet.hosts:
+        commands = reloads.get(host, [])
+        module_reloads = [c for c in commands if c.startswith("module reload ")]
+        assert len(module_reloads) == 1, "%s: %s" % (host, commands)
+        modules = module_reloads[0].split()[2:]
+        assert len(modules) == len(set(modules)), "%s: %s" % (host, commands)
+        # The dialplan, when it changed, before the modules; nothing else.
+        assert commands[:-1] in ([], ["dialplan reload"]) and commands[-1] == module_reloads[0], \
+            "%s: %s" % (host, commands)
+    # The stock Asterisk 16's chan_sip is changed by the sip role, the guest context fix and the
+    # secret rotation alike: the dialplan first, then chan_sip once.
+    a16 = reloads[fleet.names["a16"]]
+    assert a16[0] == "dialplan reload" and "chan_sip.so" in a16[1].split(), a16
+
+
+# --------------------------------------------------------------------------------------------
 # 4: no secret in any byte of the output
 # --------------------------------------------------------------------------------------------
 #

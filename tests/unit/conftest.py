@@ -227,3 +227,44 @@ def run_play(tmp_path):
                 for task in played if "localhost" in task["hosts"]]
 
     return run
+
+
+# Asterisk's CLI answers `module reload A B` with one line per module, `dialplan reload` with
+# "Dialplan reloaded." (main/loader.c, pbx/pbx_config.c); every other command with nothing.
+_ASTERISK_CLI = r"""#!/bin/sh
+printf '%%s\n' "$2" >> '%s'
+case "$2" in
+    "dialplan reload") echo "Dialplan reloaded." ;;
+    "module reload "*) for module in ${2#module reload }; do
+                           echo "Module '$module' reloaded successfully."
+                       done ;;
+esac
+"""
+
+
+class AsteriskCli:
+    """An ``asterisk`` stand-in in ``bin`` (pass it to ``run_play``'s ``path``) for the roles'
+    ``asterisk -rx COMMAND`` calls on localhost, where no Asterisk runs: it logs each COMMAND and
+    answers reloads as Asterisk does. ``commands()`` returns the logged commands and clears the
+    log."""
+
+    def __init__(self, directory):
+        self.bin = directory / "bin"
+        self.bin.mkdir(exist_ok=True)
+        self.log = directory / "asterisk-cli.log"
+        script = self.bin / "asterisk"
+        script.write_text(_ASTERISK_CLI % self.log)
+        script.chmod(0o755)
+
+    def commands(self):
+        if not self.log.exists():
+            return []
+        commands = self.log.read_text().splitlines()
+        self.log.unlink()
+        return commands
+
+
+@pytest.fixture
+def asterisk_cli(tmp_path):
+    """An :class:`AsteriskCli` in ``tmp_path``."""
+    return AsteriskCli(tmp_path)

@@ -159,25 +159,17 @@ def test_audit_only_without_the_fix_or_without_pbx_dp_001(tree, harden):
 # --- the role -----------------------------------------------------------------------------------
 
 @pytest.fixture
-def role(tree, tmp_path, run_play):
+def role(tree, run_play, asterisk_cli):
     """``role(check=False, **variables)``: the dialplan role on ``tree`` (chan_sip installed,
     Asterisk running; its CLI a stand-in that logs each command); returns ``([(task name,
     result)], [CLI commands run])``."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "asterisk.log"
-    (bin_dir / "asterisk").write_text('#!/bin/sh\necho "$2" >> %s\n'
-                                      'case "$2" in "dialplan reload") echo "Dialplan reloaded";;'
-                                      ' esac\n' % log)
-    (bin_dir / "asterisk").chmod(0o755)
     facts = {"running": True, "config_dir": str(tree), "chan_sip": {"installed": True},
              "pjsip": {"installed": False}, "iax2": {"installed": False},
              "freepbx": {"detected": False, "evidence": []},
              "files": ["extensions.conf", "sip.conf"]}
 
     def run(check=False, **variables):
-        if log.exists():
-            log.unlink()
+        asterisk_cli.commands()
         tasks = [
             facts_task(facts),
             {"name": "Dialplan", "ansible.builtin.include_role": {
@@ -185,8 +177,8 @@ def role(tree, tmp_path, run_play):
         ]
         play_vars = dict({"pbx_config_dir": str(tree), "pbx_dialplan_fix_guest_context": True,
                           "pbx_waivers": {"PBX-DP-002": "site dialplan"}}, **variables)
-        results = run_play(tasks, play_vars, check=check, path=[bin_dir])
-        return results, log.read_text().splitlines() if log.exists() else []
+        results = run_play(tasks, play_vars, check=check, path=[asterisk_cli.bin])
+        return results, asterisk_cli.commands()
 
     return run
 
@@ -200,12 +192,12 @@ def test_pbx_dp_001_role_reloads_the_dialplan_then_chan_sip_only_for_real(tree, 
     results, commands = role(check=True)
     assert commands == [] and _files(tree) == before
     predicted = _changed(results)
-    handler = [result for name, result in results if name.startswith("Reload the dialplan")]
+    handler = [result for name, result in results if name == "Reload in Asterisk what the roles changed"]
     assert handler and handler[0].get("skipped")
     results, commands = role()
     assert [name for name, result in results if result.get("failed")] == []
     assert _changed(results) == predicted and len(predicted) == 1
-    assert commands == ["dialplan reload", "sip reload"]
+    assert commands == ["dialplan reload", "module reload chan_sip.so"]
     verdict = [result for name, result in results if name.startswith("PBX-DP-001 | AUDIT | Fail")]
     assert verdict and not verdict[0].get("failed")
     results, commands = role()
@@ -213,4 +205,4 @@ def test_pbx_dp_001_role_reloads_the_dialplan_then_chan_sip_only_for_real(tree, 
     # Only chan_sip's file changed: the dialplan is reloaded first all the same, in case an
     # earlier run wrote the drop-in and stopped before its reload.
     (tree / "sip.conf").write_text(SIP)
-    assert role()[1] == ["dialplan reload", "sip reload"]
+    assert role()[1] == ["dialplan reload", "module reload chan_sip.so"]

@@ -24,15 +24,10 @@ DENY_ALL = "0.0.0.0/0.0.0.0"
 
 
 @pytest.fixture
-def harden(tmp_path, run_play):
+def harden(tmp_path, run_play, asterisk_cli):
     """``harden(*args)``: the manager role with ``args`` on a fresh configuration (Asterisk's CLI
     a stand-in that answers reloads); returns ``(manager.conf, http.conf)`` as the engine reads
     them afterwards."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "asterisk").write_text("#!/bin/sh\necho \"Module 'http' reloaded successfully.\"\n")
-    (bin_dir / "asterisk").chmod(0o755)
-
     def run(*args):
         config_dir = tmp_path / "asterisk"
         shutil.rmtree(str(config_dir), ignore_errors=True)
@@ -48,7 +43,7 @@ def harden(tmp_path, run_play):
                 "name": "pbxsec.hardening.manager"}, "tags": ["always"]},
         ]
         play_vars = {"pbx_config_dir": str(config_dir), "pbx_controls_skip": ["PBX-FS-001"]}
-        results = run_play(tasks, play_vars, path=[bin_dir], args=args)
+        results = run_play(tasks, play_vars, path=[asterisk_cli.bin], args=args)
         assert not [name for name, result in results if result.get("failed")], results
         return (load_config(str(config_dir / "manager.conf"), str(config_dir)),
                 load_config(str(config_dir / "http.conf"), str(config_dir)))

@@ -64,12 +64,9 @@ def _tree(tmp_path, users):
 
 
 @pytest.fixture
-def play(tmp_path, run_play):
+def play(run_play, asterisk_cli):
     """``play(config_dir, check=False)``: the role's AMI tasks on ``config_dir``, as
     ``[(task name, result)]`` in order."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    os.symlink(shutil.which("true"), str(bin_dir / "asterisk"))
     facts = {"running": True, "freepbx": {"detected": False, "evidence": []},
              "files": ["manager.conf"]}
 
@@ -81,7 +78,7 @@ def play(tmp_path, run_play):
         ]
         play_vars = {"pbx_config_dir": str(config_dir), "pbx_management_networks": MANAGEMENT,
                      "pbx_controls_skip": ["PBX-AMI-001", "PBX-FS-001"]}
-        return run_play(tasks, play_vars, check=check, diff=True, path=[bin_dir])
+        return run_play(tasks, play_vars, check=check, diff=True, path=[asterisk_cli.bin])
 
     return run
 
