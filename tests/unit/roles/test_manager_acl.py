@@ -10,7 +10,8 @@ own model of Asterisk's ACLs (compliance_acl, the audit's judge) reads the edite
 
 The role's AMI and HTTP tasks run for real (ansible-playbook, connection local) on a tree in a temporary
 directory. Only the facts of asterisk_facts are given (an Asterisk host that runs, whose
-``asterisk`` command is the system's ``true``, so the reload handler runs too)."""
+``asterisk`` command is the tests' stand-in that answers reloads, so the reload handler runs
+too)."""
 
 from __future__ import annotations
 
