@@ -15,7 +15,14 @@ import sys
 import traceback
 
 from ansible.module_utils import _internal
+from ansible.module_utils._internal._json import get_serialization_module
 from ansible.module_utils.testing import patch_module_args
+
+# The JSON profiles a module reads its arguments and writes its result with, imported while this
+# process may still read them: the child, once another user, cannot import them where the
+# checkout's directory is closed to others (a clone under mktemp -d, 0700).
+for _profile in ("module_legacy_c2m", "module_legacy_m2c", "module_modern_c2m", "module_modern_m2c"):
+    get_serialization_module(_profile)
 
 
 def run_as(user, args, main):
