@@ -137,9 +137,19 @@ ansible_facts:
               C(/etc/amportal.conf), else FreePBX's default C(admin)), the one the C(manager)
               role and the audit judge by what FreePBX needs; C(ami_user_source) is the file
               that names it, or null. Both are null when FreePBX is not detected.
+            - C(layout) says where a change of C(logger.conf) survives FreePBX, which writes that
+              file again (the C(fail2ban) role's edit), as M(pbxsec.hardening.freepbx_layout)
+              describes it (the file to write the C([logfiles]) option to, the files FreePBX
+              leaves alone, and C(problems) when those would not win); empty when FreePBX is not
+              detected or there is no C(logger.conf).
           type: dict
           sample: {"detected": true, "evidence": ["/etc/freepbx.conf"], "ami_user": "admin",
-                   "ami_user_source": "/etc/amportal.conf"}
+                   "ami_user_source": "/etc/amportal.conf",
+                   "layout": {"logger.conf": {"path": "/etc/asterisk/logger.conf",
+                                              "writable": ["logger_general_custom.conf", "logger_logfiles_custom.conf"],
+                                              "general": "logger_general_custom.conf",
+                                              "logfiles": "logger_logfiles_custom.conf",
+                                              "gui": "Settings > Asterisk Logfile Settings", "problems": []}}}
         files:
           description:
             - The names of the C(*.conf) files directly in O(config_dir) (regular files and
@@ -236,6 +246,7 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_db import
 from ansible_collections.pbxsec.hardening.plugins.module_utils.freepbx_layout import (
     FREEPBX_FILES,
     FREEPBX_GENERATED,
+    describe,
 )
 
 FREEPBX_COMMANDS = ("/usr/sbin/fwconsole", "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
@@ -244,12 +255,14 @@ MAX_BACKENDS = 50       # mapping lines returned (the judges name every object o
 
 def detect_freepbx(config_dir):
     """FreePBX leaves its settings files, its CLI and its generated *_additional.conf files; its
-    settings files name its own AMI user."""
+    settings files name its own AMI user. Where it does, the layout of logger.conf (the one file
+    a role edits with asterisk_config) spares that role a call of its own."""
     generated = [os.path.join(config_dir, name) for name in FREEPBX_GENERATED]
     evidence = [path for path in FREEPBX_FILES + FREEPBX_COMMANDS + tuple(generated) if os.path.exists(path)]
     ami_user, ami_user_source = read_ami_user(FREEPBX_FILES) if evidence else (None, None)
     return {"detected": bool(evidence), "evidence": evidence, "ami_user": ami_user,
-            "ami_user_source": ami_user_source}
+            "ami_user_source": ami_user_source,
+            "layout": describe(config_dir, ["logger.conf"]) if evidence else {}}
 
 
 def config_files(config_dir):

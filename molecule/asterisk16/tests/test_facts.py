@@ -17,7 +17,7 @@ def test_asterisk_facts_16_version_and_live_source(host):
     # Stock asterisk.conf has [directories](!), a template: the compiled-in directory applies.
     assert facts["module_dir"] == "/usr/lib/asterisk/modules"
     assert facts["freepbx"] == {"detected": False, "evidence": [], "ami_user": None,
-                                "ami_user_source": None}
+                                "ami_user_source": None, "layout": {}}
     assert facts["config_errors"] == []
 
 

@@ -22,7 +22,7 @@ def test_asterisk_facts_22_version_and_live_source(host):
     assert facts["running"] is True and facts["source"] == "live"
     assert facts["config_dir"] == "/etc/asterisk"
     assert facts["freepbx"] == {"detected": False, "evidence": [], "ami_user": None,
-                                "ami_user_source": None}
+                                "ami_user_source": None, "layout": {}}
     assert facts["config_errors"] == []
 
 

@@ -75,7 +75,7 @@ def play(run_play, asterisk_cli):
         tasks = [
             facts_task(dict(facts, config_dir=str(config_dir))),
             {"name": "AMI", "ansible.builtin.include_role": {
-                "name": "pbxsec.hardening.manager", "tasks_from": "ami_http.yml"}},
+                "name": "pbxsec.hardening.manager", "tasks_from": "main.yml"}},
         ]
         play_vars = {"pbx_config_dir": str(config_dir), "pbx_management_networks": MANAGEMENT,
                      "pbx_controls_skip": ["PBX-AMI-001", "PBX-FS-001"]}
@@ -191,7 +191,7 @@ def test_pbx_ami_002_freepbx_users_are_closed_in_manager_custom_conf(tmp_path, r
     tasks = [
         facts_task(dict(facts, config_dir=str(config_dir)), "Facts of a FreePBX host"),
         {"name": "AMI", "ansible.builtin.include_role": {
-            "name": "pbxsec.hardening.manager", "tasks_from": "ami_http.yml"}},
+            "name": "pbxsec.hardening.manager", "tasks_from": "main.yml"}},
     ]
     play_vars = {"pbx_config_dir": str(config_dir), "pbx_management_networks": MANAGEMENT,
                  "pbx_controls_skip": ["PBX-AMI-001", "PBX-FS-001"], "pbx_defer_failures": True}

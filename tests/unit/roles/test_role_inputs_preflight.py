@@ -107,3 +107,36 @@ def test_a_bad_value_fails_the_role_naming_the_variable_before_anything_is_writt
         before = results[:results.index(failed[0])]
         assert not any(r.get("changed") for _name, r in before), (variable, before)
         assert all(n.startswith(("Validating arguments", "Preflight |")) for n, _r in before)
+
+
+def test_fail2ban_on_freepbx_refuses_a_logger_change_freepbx_would_undo(tmp_path):
+    """A FreePBX tree whose logger.conf does not read the custom logger file (the common role's
+    facts give its layout): the preflight fails naming the file, and nothing changes."""
+    config_dir = tmp_path / "asterisk"
+    config_dir.mkdir()
+    (config_dir / "sip_general_additional.conf").write_text(";--- FreePBX generated ---\n")
+    logger = "[general]\n[logfiles]\nfull => notice,warning,error,verbose\n"
+    (config_dir / "logger.conf").write_text(logger)
+    inventory = {"all": {"hosts": {"fpbx": {
+        "pbx_config_dir": str(config_dir), "ansible_connection": "local",
+        "ansible_python_interpreter": sys.executable}}}}
+    (tmp_path / "inventory.yml").write_text(json.dumps(inventory))
+    (tmp_path / "play.yml").write_text(json.dumps([{
+        "hosts": "all", "gather_facts": False, "roles": ["pbxsec.hardening.fail2ban"]}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(_REPO, ".cache", "collections"),
+               ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="json",
+               ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"))
+    proc = subprocess.run([_PLAYBOOK, "-i", str(tmp_path / "inventory.yml"), str(tmp_path / "play.yml")],
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+    stdout = proc.stdout.decode("utf-8")
+    tasks = json.loads(stdout[stdout.index("{"):])["plays"][0]["tasks"]
+    failed = [(task["task"]["name"].split(" : ", 1)[-1], task["hosts"]["fpbx"]) for task in tasks
+              if task["hosts"].get("fpbx", {}).get("failed")]
+    assert len(failed) == 1, failed
+    name, result = failed[0]
+    assert name.startswith("Preflight | Variables"), name
+    assert "custom files would not win" in result["msg"]
+    assert "logger_logfiles_custom.conf is not included" in result["msg"]
+    assert (config_dir / "logger.conf").read_text() == logger
+    assert sorted(path.name for path in config_dir.iterdir()) == ["logger.conf", "sip_general_additional.conf"]

@@ -75,7 +75,8 @@ def host_freepbx_evidence():
 
 def no_freepbx():
     """The facts of a host FreePBX does not manage (the controller running these tests)."""
-    return {"detected": False, "evidence": [], "ami_user": None, "ami_user_source": None}
+    return {"detected": False, "evidence": [], "ami_user": None, "ami_user_source": None,
+            "layout": {}}
 
 
 pytestmark = pytest.mark.skipif(host_has_asterisk() or bool(host_freepbx_evidence()),
@@ -402,9 +403,19 @@ def test_asterisk_facts_freepbx_generated_file(pbx, facts):
     with open(os.path.join(config_dir, "sip_general_additional.conf"), "w") as handle:
         handle.write(";--- FreePBX generated: do not edit ---\nallowguest=no\n")
     generated = os.path.join(config_dir, "sip_general_additional.conf")
-    # No settings file names FreePBX's AMI user here: FreePBX's default.
+    # No settings file names FreePBX's AMI user here: FreePBX's default. No logger.conf: no layout.
     assert facts({"config_dir": config_dir})["freepbx"] == {
-        "detected": True, "evidence": [generated], "ami_user": "admin", "ami_user_source": None}
+        "detected": True, "evidence": [generated], "ami_user": "admin", "ami_user_source": None,
+        "layout": {}}
+    # A logger.conf that does not read FreePBX's custom logger files: the fail2ban role's change
+    # there would not survive, and the layout says so.
+    with open(os.path.join(config_dir, "logger.conf"), "w") as handle:
+        handle.write("[general]\n[logfiles]\nmessages => notice,warning,error\n")
+    layout = facts({"config_dir": config_dir})["freepbx"]["layout"]
+    assert list(layout) == ["logger.conf"]
+    assert layout["logger.conf"]["logfiles"] == "logger_logfiles_custom.conf"
+    assert [problem for problem in layout["logger.conf"]["problems"]
+            if "logger_logfiles_custom.conf is not included" in problem]
 
 
 def test_asterisk_facts_rejects_unknown_option(pbx, run):
