@@ -55,6 +55,15 @@ def test_the_harden_playbook_checks_the_roles_it_imports_without_their_own_check
     assert all(imported["rolespec_validate"] is False for imported in imports)
     assert "lookup('pbxsec.hardening.role_argument_specs'," in checked
     assert [role for role in roles if "'%s'" % role not in checked] == []
+    # The roles judged at the end are imported public and their verdicts named one by one, so
+    # that private_role_vars cannot hide a failed check (a verdict the play cannot see errs).
+    judged = [imported for imported in imports if imported.get("tasks_from") == "apply"]
+    assert [imported["name"].rsplit(".", 1)[1] for imported in judged] == [
+        "sip", "dialplan", "manager", "secrets", "voicemail"]
+    assert all(imported.get("public") is True for imported in judged)
+    with open(os.path.join(REPO, "playbooks", "harden.yml"), encoding="utf-8") as handle:
+        verdict = yaml.safe_load(handle)[0]["post_tasks"][0]["vars"]["__pbx_failed_checks"]
+    assert all("__pbx_%s_failed_checks" % imported["name"].rsplit(".", 1)[1] in verdict for imported in judged)
 
 
 def test_an_option_two_roles_declare_differently_is_refused(tmp_path, monkeypatch):
