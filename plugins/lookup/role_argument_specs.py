@@ -62,7 +62,10 @@ def main_options(role):
             specs = yaml.safe_load(spec_file)
     except OSError as exc:
         raise AnsibleLookupError("role_argument_specs: role %s has no argument spec: %s" % (role, exc)) from exc
-    return specs["argument_specs"]["main"].get("options") or {}
+    try:
+        return specs["argument_specs"]["main"].get("options") or {}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise AnsibleLookupError("role_argument_specs: %s has no main entry point with options" % path) from exc
 
 
 class LookupModule(LookupBase):

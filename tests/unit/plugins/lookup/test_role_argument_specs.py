@@ -77,6 +77,15 @@ def test_an_option_two_roles_declare_differently_is_refused(tmp_path, monkeypatc
         LookupModule().run(["one", "two"])
 
 
+def test_a_spec_without_a_main_entry_point_is_refused(tmp_path, monkeypatch):
+    meta = tmp_path / "odd" / "meta"
+    meta.mkdir(parents=True)
+    (meta / "argument_specs.yml").write_text(yaml.safe_dump({"argument_specs": {"other": {}}}))
+    monkeypatch.setattr(role_argument_specs, "_ROLES", str(tmp_path))
+    with pytest.raises(AnsibleLookupError, match="has no main entry point"):
+        LookupModule().run(["odd"])
+
+
 @pytest.mark.parametrize("name", ["nosuchrole", "../sip", "Sip"])
 def test_a_name_that_is_not_a_role_here_is_refused(name):
     with pytest.raises(AnsibleLookupError, match="role_argument_specs"):
