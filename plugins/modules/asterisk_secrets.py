@@ -236,89 +236,17 @@ msg:
   sample: "4 weak credential(s): PBX-SEC-001 100, PBX-SEC-001 101, ..."
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
-    AsteriskConfigError,
+from ansible_collections.pbxsec.hardening.plugins.module_utils.run_secrets_audit import (
+    ARGUMENT_SPEC,
+    run,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import refuse_errors
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
-    PIN_POLICY_OPTIONS,
-    pin_policy_problem,
-    weak_pins,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_findings import (
-    CONTROLS,
-    audit_dir,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_secret_policy import (
-    DEFAULT_POLICY,
-    make_policy,
-)
-
-POLICY_SPEC = dict(
-    min_length=dict(type="int", default=DEFAULT_POLICY["min_length"]),
-    ami_min_length=dict(type="int", default=DEFAULT_POLICY["ami_min_length"]),
-    require_letters=dict(type="bool", default=True),
-    require_digits=dict(type="bool", default=True),
-    check_names=dict(type="bool", default=True),
-    weak_words=dict(type="list", elements="str", default=[], no_log=False),
-    keyboard_walk_length=dict(type="int", default=DEFAULT_POLICY["keyboard_walk_length"]),
-)
-
-
-def _weak_pins(module, config_dir, policy):
-    """The weak-PIN reports of ``config_dir``/voicemail.conf ([] when absent), as
-    asterisk_voicemail returns them; fails the module on a tree Asterisk would refuse."""
-    path = os.path.join(config_dir, "voicemail.conf")
-    if not os.path.exists(path):
-        return []
-    problem = pin_policy_problem(policy)
-    if problem:
-        module.fail_json(msg=problem)
-    try:
-        cfg = load_config(path, config_dir)
-    except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
-    refuse_errors(module, cfg, True)
-    return weak_pins(cfg, policy)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            config_dir=dict(type="path", default="/etc/asterisk"),
-            controls=dict(type="list", elements="str", choices=list(CONTROLS),
-                          default=list(CONTROLS)),
-            policy=dict(type="dict", default={}, options=POLICY_SPEC),
-            pin_policy=dict(type="dict", options=PIN_POLICY_OPTIONS),
-        ),
-        supports_check_mode=True,
-    )
-    try:
-        policy = make_policy(module.params["policy"])
-    except ValueError as exc:
-        module.fail_json(msg="policy: %s" % exc)
-    pins = []
-    if module.params["pin_policy"] is not None:
-        pins = _weak_pins(module, module.params["config_dir"], module.params["pin_policy"])
-    findings, statuses, errors = audit_dir(module.params["config_dir"], policy,
-                                           module.params["controls"])
-    listed = ["%s %s" % (f.control, f.object) for f in findings]
-    msg = "%d weak credential(s)%s" % (len(findings), (": " + ", ".join(listed)) if listed else "")
-    if errors:
-        judged = (", ".join(sorted(errors)), "; ".join(errors.values()))
-        module.fail_json(**printable(dict(msg="cannot judge %s: %s" % judged,
-                                          findings=[f.as_dict() for f in findings],
-                                          controls=statuses, errors=errors)))
-    module.exit_json(**printable(dict(changed=False, findings=[f.as_dict() for f in findings],
-                                      weak_pins=pins, controls=statuses, errors=errors,
-                                      msg=msg)))
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module.exit_json(**printable(run(module)))
 
 
 if __name__ == "__main__":

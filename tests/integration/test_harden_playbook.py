@@ -40,6 +40,7 @@ from fleet import (
     TOKEN,
     Fleet,
     config_tar,
+    docker,
     fleet_secrets,
     manifest,
     manifest_diff,
@@ -394,3 +395,37 @@ def test_bad_input_spares_the_good_host(fleet, bad_input_run):
     assert run.stats[good]["ok"] > 0 and run.stats[good]["changed"] > 0, run.stats[good]
     assert after[good] != before[good], "the good host was not hardened"
     assert GOOD_LATIN1[1] in kept, "the Latin-1 comment was not kept byte for byte"
+
+
+# --------------------------------------------------------------------------------------------
+# 6: an area that fails after others changed files stops its host, and what they changed is live
+# --------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def late_failure_run(fleet):
+    """One run with voicemail.conf of the stock Asterisk 16 broken: the sip, dialplan and manager
+    areas of the one call change their files before the secrets area (reading the PINs) refuses
+    the tree."""
+    fleet.restore_fresh()
+    host = fleet.names["a16"]
+    try:
+        broken, line = break_file(tar_files(fleet.fresh[host])["voicemail.conf"], "append")
+        write_config_file(host, "voicemail.conf", broken)
+        run = fleet.playbook("--limit", host, json_callback=True)
+        sip_conf = tar_files(config_tar(host))["sip.conf"]
+        settings = docker("exec", host, "asterisk", "-rx", "sip show settings").stdout
+    finally:
+        fleet.restore_fresh()
+    return run, host, line, sip_conf, settings
+
+
+def test_a_late_area_failure_stops_the_host_with_the_earlier_changes_live(late_failure_run):
+    run, host, line, sip_conf, settings = late_failure_run
+    assert run.rc != 0 and run.stats[host]["failures"] == 1, run.describe()
+    messages = run.failed.get(host, [])
+    # The secrets area, which reads the PINs, is the first to refuse the tree.
+    named = re.compile(r": secrets: %s/voicemail\.conf:%d: " % (re.escape(CONFIG_DIR), line))
+    assert any(named.search(m) for m in messages), messages
+    # The sip area ran first: sip.conf says allowguest = no, and the handlers made it live.
+    assert re.search(rb"^allowguest\s*=\s*no", sip_conf, re.M), sip_conf
+    assert re.search(rb"Allow unknown access:\s+No", settings), settings

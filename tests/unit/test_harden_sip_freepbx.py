@@ -175,7 +175,7 @@ def test_pbx_iax_001_generated_guest_fails_with_the_gui_path_and_stays_open_to_t
     assert FIXES["PBX-IAX-001"][0] in message
     assert dict((path.name, path.read_bytes()) for path in config_dir.iterdir()) == before
     sip = [result for name, result in results if name.startswith("PBX-SIP-001 | PATCH")]
-    assert sip and sip[0]["closed_entry_points"] == []
+    assert sip and sip[0]["sip"]["closed_entry_points"] == []
 
 
 def test_pbx_iax_001_hand_made_guest_in_a_custom_file_is_removed(tmp_path, play):

@@ -69,7 +69,7 @@ def writers(results):
     return [name.split(" | ")[0] for name, result in results
             if (name == SECRETS_WRITE and result.get("changed"))
             or (name.startswith(VOICEMAIL_WRITE) and "voicemail.conf" in [
-                os.path.basename(path) for path in result.get("files", [])])]
+                os.path.basename(path) for path in result.get("voicemail", {}).get("files", [])])]
 
 
 def pins_in_file(config_dir):

@@ -130,7 +130,7 @@ def test_pbx_pjs_002_pbx_pjs_004_wizards_fixed_in_their_own_options(tmp_path, pl
     assert _failed(results) == []
     assert _changed(results) == predicted == [HARDEN]
     [harden] = [result for name, result in results if name == HARDEN]
-    assert harden["files"] == [str(config_dir / "pjsip_wizard.conf")]
+    assert harden["sip"]["files"] == [str(config_dir / "pjsip_wizard.conf")]
     # The phone authenticates (accepts_auth from its template); the kiosk takes registrations, so
     # it is no trunk, but has no auth: identified by IP only, it has no identify to match.
     assert _endpoints(config_dir) == {"200": (None, None), "carrier": ("ip", "no"),

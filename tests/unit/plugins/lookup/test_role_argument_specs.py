@@ -51,15 +51,15 @@ def test_the_harden_playbook_checks_the_roles_it_imports_without_their_own_check
     imports = [task["ansible.builtin.import_role"] for task in tasks if "ansible.builtin.import_role" in task]
     checked = tasks[0]["ansible.builtin.validate_argument_spec"]["argument_spec"]
     roles = [imported["name"].rsplit(".", 1)[1] for imported in imports]
-    assert roles == ["sip", "dialplan", "manager", "firewall", "fail2ban", "secrets", "voicemail"]
+    assert roles == ["dialplan", "sip", "manager", "firewall", "fail2ban", "secrets", "voicemail"]
     assert all(imported["rolespec_validate"] is False for imported in imports)
     assert "lookup('pbxsec.hardening.role_argument_specs'," in checked
     assert [role for role in roles if "'%s'" % role not in checked] == []
     # The roles judged at the end are imported public and their verdicts named one by one, so
     # that private_role_vars cannot hide a failed check (a verdict the play cannot see errs).
-    judged = [imported for imported in imports if imported.get("tasks_from") == "apply"]
+    judged = [imported for imported in imports if imported.get("tasks_from") == "follow_up"]
     assert [imported["name"].rsplit(".", 1)[1] for imported in judged] == [
-        "sip", "dialplan", "manager", "secrets", "voicemail"]
+        "dialplan", "sip", "manager", "secrets", "voicemail"]
     assert all(imported.get("public") is True for imported in judged)
     with open(os.path.join(REPO, "playbooks", "harden.yml"), encoding="utf-8") as handle:
         verdict = yaml.safe_load(handle)[0]["post_tasks"][0]["vars"]["__pbx_failed_checks"]

@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The layers of ``plugins/module_utils`` (issue 17, "layers you can see"; CONTRIBUTING.md,
-"Layers"): every import between its files points down, from the roles' plans and the reports
-to the audit, to the host helpers, to the Asterisk config engine, so that the engine holds no
+"Layers"): every import between its files points down, from the modules' runs to the roles'
+plans and the reports, to the audit, to the host helpers, to the Asterisk config engine, so that the engine holds no
 audit code and the audit no enforcement."""
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ LAYERS = (
     ("audit", ("compliance_",), ("sip_probe",)),
     ("plans", ("harden_",), ()),
     ("reports", ("report_",), ()),
+    ("runs", ("run_",), ()),
 )
-# The two top layers stand side by side: neither imports the other.
-RANK = {"engine": 0, "host": 1, "audit": 2, "plans": 3, "reports": 3}
+# The plans and the reports stand side by side: neither imports the other.
+RANK = {"engine": 0, "host": 1, "audit": 2, "plans": 3, "reports": 3, "runs": 4}
 
 
 def layer_of(name):
@@ -74,5 +75,6 @@ def test_the_check_sees_every_kind_of_import():
     assert "compliance_registry" in sibling_imports("report_model")
     assert {layer_of(other) for other in sibling_imports("harden_sip")} >= {"engine", "audit"}
     assert layer_of("compliance_sip") == "audit" and layer_of("descriptor_walk") == "engine"
+    assert {layer_of(other) for other in sibling_imports("run_areas")} == {"runs"}
     with pytest.raises(AssertionError, match="belongs to no layer"):
         layer_of("helpers")
