@@ -197,7 +197,7 @@ def test_pbx_dp_001_role_reloads_the_dialplan_then_chan_sip_only_for_real(tree, 
     results, commands = role()
     assert [name for name, result in results if result.get("failed")] == []
     assert _changed(results) == predicted and len(predicted) == 1
-    assert commands == ["dialplan reload", "module reload chan_sip.so"]
+    assert commands == ["module reload pbx_config.so chan_sip.so"]
     verdict = [result for name, result in results if name.startswith("PBX-DP-001 | AUDIT | Fail")]
     assert verdict and not verdict[0].get("failed")
     results, commands = role()
@@ -205,4 +205,4 @@ def test_pbx_dp_001_role_reloads_the_dialplan_then_chan_sip_only_for_real(tree, 
     # Only chan_sip's file changed: the dialplan is reloaded first all the same, in case an
     # earlier run wrote the drop-in and stopped before its reload.
     (tree / "sip.conf").write_text(SIP)
-    assert role()[1] == ["dialplan reload", "module reload chan_sip.so"]
+    assert role()[1] == ["module reload pbx_config.so chan_sip.so"]
