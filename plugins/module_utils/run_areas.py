@@ -41,9 +41,8 @@ REFUSED = {"voicemail": ("pins",)}
 class AreaFailed(Exception):
     """An area's module would have failed with ``result`` (its fail_json arguments)."""
 
-    def __init__(self, area, result):
+    def __init__(self, result):
         super().__init__(result.get("msg", ""))
-        self.area = area
         self.result = result
 
 
@@ -52,14 +51,13 @@ class AreaModule:
     fail_json raises AreaFailed; the rest (warn, no_log_values, selinux, run_command...) is the
     real module's."""
 
-    def __init__(self, module, area, params, check_mode):
+    def __init__(self, module, params, check_mode):
         self._module = module
-        self.area = area
         self.params = params
         self.check_mode = check_mode
 
     def fail_json(self, **kwargs):
-        raise AreaFailed(self.area, kwargs)
+        raise AreaFailed(kwargs)
 
     def __getattr__(self, name):
         return getattr(self._module, name)
@@ -105,7 +103,7 @@ def run(module):
             params["closed_entry_points"] = sorted(set(params["closed_entry_points"]) | set(closed))
         preview = area in module.params["preview"]
         try:
-            result = runner.run(AreaModule(module, area, params, module.check_mode or preview))
+            result = runner.run(AreaModule(module, params, module.check_mode or preview))
         except AreaFailed as exc:
             return _failed(exc.result, area, results, diffs), True
         except Exception as exc:  # pylint: disable=broad-exception-caught
