@@ -3,23 +3,33 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The run of module ``pbx_harden``: the runs of ``sip_harden``, ``dialplan_harden``,
-``manager_harden``, ``asterisk_secrets`` and ``asterisk_voicemail`` (the areas) in one process, so
-that harden costs one module round trip per host for all of them. Each area gets the options of
-its own module, checked against that module's argument spec, and runs exactly as that module
-would; the dialplan area also leaves out the entry points the sip area closed."""
+"""The run of module ``pbx_harden``: the discovery of ``asterisk_facts`` (unless its facts are
+given) and the runs of ``sip_harden``, ``dialplan_harden``, ``manager_harden``,
+``asterisk_secrets`` and ``asterisk_voicemail`` (the areas) in one process, so that harden costs
+one module round trip per host for all of them. Each area gets the options of its own module,
+those the host decides (:mod:`run_host`) under those given, checked against that module's
+argument spec, and runs exactly as that module would; the dialplan area also leaves out the entry
+points the sip area closed."""
 
 from __future__ import annotations
 
+import json
 import traceback
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.pbxsec.hardening.plugins.module_utils import (
     run_dialplan,
+    run_facts,
+    run_host,
     run_manager,
     run_secrets_audit,
+    run_secrets_preview,
     run_sip,
     run_voicemail,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.run_facade import (
+    AreaFailed,
+    AreaModule,
 )
 
 # In the order they run: the sip area first (the dialplan area reads what it closes).
@@ -38,34 +48,26 @@ AREAS = (
 REFUSED = {"voicemail": ("pins",)}
 
 
-class AreaFailed(Exception):
-    """An area's module would have failed with ``result`` (its fail_json arguments)."""
-
-    def __init__(self, result):
-        super().__init__(result.get("msg", ""))
-        self.result = result
-
-
-class AreaModule:
-    """What an area's run uses of AnsibleModule, for one area: its own options and check mode;
-    fail_json raises AreaFailed; the rest (warn, no_log_values, selinux, run_command...) is the
-    real module's."""
-
-    def __init__(self, module, params, check_mode):
-        self._module = module
-        self.params = params
-        self.check_mode = check_mode
-
-    def fail_json(self, **kwargs):
-        raise AreaFailed(kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
+def host_facts(module):
+    """``(facts, discovered)``: the facts given in ``asterisk``, or those asterisk_facts finds for
+    ``config_dir`` (reads only, also in check mode); fails ``module`` on given facts that are not
+    asterisk_facts' own."""
+    facts = module.params["asterisk"]
+    if facts is None:
+        discovery = dict(config_dir=module.params["config_dir"], live=True)
+        facts = run_facts.run(AreaModule(module, discovery, module.check_mode))
+        # As a caller gives them (the engine's values are str subclasses no option copies).
+        return json.loads(json.dumps(facts)), True
+    problem = run_host.facts_problem(facts)
+    if problem:
+        module.fail_json(msg="nothing was run: " + problem)
+    return facts, False
 
 
-def area_params(module):
-    """``{area: checked options}`` of the areas asked for, in run order; fails ``module`` (nothing
-    run) on options an area's module would refuse."""
+def area_params(module, facts):
+    """``{area: checked options}`` of the areas asked for, in run order (the options the host
+    decides under those given); fails ``module`` (nothing run) on options an area's module would
+    refuse."""
     checked, problems = {}, {}
     for area, runner in AREAS:
         given = module.params[area]
@@ -75,6 +77,11 @@ def area_params(module):
         if refused:
             module.no_log_values.update(_leaves([given[name] for name in refused]))
             problems[area] = "%s not taken here (see the module's options)" % ", ".join(refused)
+            continue
+        given = run_host.host_options(area, facts, given)
+        mismatch = run_host.config_dir_problem(facts, given)
+        if mismatch:
+            problems[area] = mismatch
             continue
         if area == "voicemail":
             given = dict(given, pins=module.params["voicemail_pins"])
@@ -90,18 +97,31 @@ def area_params(module):
 
 def run(module):
     """``(result, failed)``: each area's result under its name (their diffs together in
-    ``diff``); on the first area that fails, its failure (``msg`` as its module gives it), that
-    area in ``area_failed`` and the results of the areas before it."""
-    checked = area_params(module)
+    ``diff``), and the facts in ``ansible_facts`` when the module discovered them; on the first
+    area that fails, its failure (``msg`` as its module gives it), that area in ``area_failed``
+    and the results of the areas before it. An area whose file is not there does not run: its
+    result says ``skipped`` and why."""
+    facts, discovered = host_facts(module)
+    result, failed = _run_areas(module, facts, area_params(module, facts))
+    if discovered:
+        result["ansible_facts"] = {"asterisk": facts}
+    return result, failed
+
+
+def _run_areas(module, facts, checked):
     results, diffs = {}, []
     for area, runner in AREAS:
         if area not in checked:
+            continue
+        skipped = run_host.skip_reason(area, facts)
+        if skipped:
+            results[area] = dict(changed=False, skipped=True, msg=skipped)
             continue
         params = checked[area]
         if area == "dialplan" and "sip" in results:
             closed = results["sip"]["closed_entry_points"]
             params["closed_entry_points"] = sorted(set(params["closed_entry_points"]) | set(closed))
-        preview = area in module.params["preview"]
+        preview = area in module.params["preview"] or run_host.previewed(area, facts)
         try:
             result = runner.run(AreaModule(module, params, module.check_mode or preview))
         except AreaFailed as exc:
@@ -112,6 +132,11 @@ def run(module):
             return _failed(dict(msg="%s: %s" % (type(exc).__name__, exc),
                                 exception=traceback.format_exc()), area, results, diffs), True
         diffs.extend(result.pop("diff", []))
+        if area == "secrets" and module.check_mode and module.params["rotation_preview"]:
+            rotation = run_secrets_preview.preview(module, params["config_dir"], result,
+                                                   module.params["rotation_preview"])
+            if rotation:
+                result["rotation_preview"] = rotation
         if preview:
             result = dict(result, changed=False, previewed=result["changed"])
         results[area] = result

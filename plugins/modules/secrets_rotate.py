@@ -75,12 +75,24 @@ options:
         keep their defaults.
     type: dict
     default: {}
+  preview:
+    description:
+      - In check mode, the prediction module M(pbxsec.hardening.pbx_harden) made of this write
+        (C(rotation_preview) of its secrets area's result, see
+        O(pbxsec.hardening.pbx_harden#module:rotation_preview)). When it was made for the same
+        O(config_dir), credentials (C(config), C(section), C(section_type), C(option)) and PIN
+        mailboxes, the task returns it without running on the host.
+      - The action plugin takes it on the controller; outside check mode, or when it does not
+        cover the task, the module runs as without it.
+    type: dict
 extends_documentation_fragment:
   - pbxsec.hardening.attributes
   - pbxsec.hardening.config_tree.edit
   - pbxsec.hardening.pin_policy
 notes:
   - Run it with C(no_log) as well, since the values are task arguments.
+  - An action plugin on the controller answers from O(preview) in check mode, then runs the
+    module otherwise.
 seealso:
   - module: pbxsec.hardening.asterisk_secrets
   - module: pbxsec.hardening.pbx_secret_store
@@ -138,72 +150,17 @@ msg:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
-    AsteriskConfigError,
+from ansible_collections.pbxsec.hardening.plugins.module_utils.run_secrets_rotate import (
+    ARGUMENT_SPEC,
+    run,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
-    PIN_POLICY_OPTIONS,
-    new_pins,
-    pin_policy_problem,
-)
-from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_secrets import (
-    plan_rotation,
-)
-
-CREDENTIAL_OPTIONS = dict(
-    config=dict(type="path", required=True),
-    section=dict(type="str", required=True),
-    section_type=dict(type="str"),
-    option=dict(type="str", required=True),
-    value=dict(type="str", required=True, no_log=True),
-)
-
-
-def _pins(module):
-    """O(pins) as strings, after refusing a policy that cannot be used or a PIN that breaks it."""
-    policy = module.params["pin_policy"]
-    problem = pin_policy_problem(policy)
-    if problem:
-        module.fail_json(msg=problem)
-    try:
-        return new_pins(module.params["pins"], policy)
-    except ValueError as exc:
-        module.fail_json(msg="pins: %s (nothing written)" % exc)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            config_dir=dict(type="path", required=True),
-            credentials=dict(type="list", elements="dict", default=[], options=CREDENTIAL_OPTIONS),
-            pins=dict(type="dict", default={}, no_log=True),
-            pin_policy=dict(type="dict", default={}, options=PIN_POLICY_OPTIONS),
-            backup=dict(type="bool", default=False),
-            strict=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    pins = _pins(module)
-    try:
-        rotation = plan_rotation(params["config_dir"], params["credentials"], pins)
-    except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
-    diffs, backups, _execs = apply_plans(module, rotation.trees, ".secrets_rotate.",
-                                         tuple(rotation.options))
-    files = [change.path for _cfg, plan in rotation.trees for change in plan.changes]
-    module.exit_json(**printable(dict(
-        changed=bool(files),
-        files=files,
-        diff=diffs,
-        backup_files=backups,
-        reload=rotation.reload,
-        msg="; ".join(rotation.actions) if rotation.actions else "unchanged",
-    )))
+    # preview is the action plugin's (plugins/action/secrets_rotate.py), which never sends it.
+    module = AnsibleModule(argument_spec=dict(ARGUMENT_SPEC, preview=dict(type="dict", no_log=False)),
+                           supports_check_mode=True)
+    module.exit_json(**run(module))
 
 
 if __name__ == "__main__":

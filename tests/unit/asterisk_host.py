@@ -9,12 +9,22 @@ facts ``asterisk_facts`` would give an Asterisk host (running, FreePBX or not, .
 from __future__ import annotations
 
 
+# What asterisk_facts says of a host with no driver installed, FreePBX not detected and no file:
+# the facts a test's own facts complete (module pbx_harden refuses facts without these keys).
+BARE_HOST = {"module_dir": None, "chan_sip": {"installed": False, "loaded": False},
+             "pjsip": {"installed": False, "loaded": False},
+             "iax2": {"installed": False, "loaded": False},
+             "freepbx": {"detected": False, "evidence": [], "ami_user": None}, "files": []}
+
+
 def facts_task(facts, name="Facts of an Asterisk host", **task):
-    """A ``set_fact`` task that leaves ``facts`` (a dict, or a template giving one; its
-    ``config_dir`` the play's ``pbx_config_dir``) as role common's discovery of this run leaves
-    them: ``ansible_facts.asterisk`` and the discovery's registered result, so that the roles
-    take them as gathered by this run instead of discovering localhost. ``task``: more keys of
-    the task (``tags``...)."""
+    """A ``set_fact`` task that leaves ``facts`` (a dict, completed with :data:`BARE_HOST`, or a
+    template giving a whole one; its ``config_dir`` the play's ``pbx_config_dir``) as role
+    common's discovery of this run leaves them: ``ansible_facts.asterisk`` and the discovery's
+    registered result, so that the roles take them as gathered by this run instead of
+    discovering localhost. ``task``: more keys of the task (``tags``...)."""
+    if isinstance(facts, dict):
+        facts = dict(BARE_HOST, **facts)
     return dict({"name": name, "ansible.builtin.set_fact": {
         "cacheable": True, "asterisk": facts,
         "__pbx_common_discovery": {"ansible_facts": {"asterisk": facts}}}}, **task)

@@ -56,3 +56,19 @@ def test_another_configuration_directory_is_discovered_again(astconf_tree, tmp_p
          "vars": {"pbx_config_dir": str(first)}},
     ])
     assert discoveries(results) == [True, True, False, True]
+
+
+def test_the_facts_of_module_pbx_harden_s_discovery_are_reused(astconf_tree, run_play):
+    """playbooks/harden.yml's one call discovers Asterisk itself (registered as __pbx_harden): the
+    common role then takes those facts instead of discovering again, for the same directory."""
+    config_dir = astconf_tree({"asterisk.conf": "[directories]\n"})
+    harden = {"name": "One call", "pbxsec.hardening.pbx_harden": {"config_dir": str(config_dir)},
+              "register": "__pbx_harden"}
+    results = run_play([harden, COMMON], play_vars={"pbx_config_dir": str(config_dir)})
+    assert results[0][1]["ansible_facts"]["asterisk"]["config_dir"] == str(config_dir)
+    assert discoveries(results) == [False]
+    other = config_dir / "other"
+    other.mkdir()
+    results = run_play([harden, dict(COMMON, vars={"pbx_config_dir": str(other)})],
+                       play_vars={"pbx_config_dir": str(config_dir)})
+    assert discoveries(results) == [True]

@@ -15,10 +15,17 @@ from types import SimpleNamespace
 from ansible_collections.pbxsec.hardening.plugins.module_utils import run_areas
 
 
-class Area(SimpleNamespace):
-    """An area with no options whose run returns ``result`` or raises ``error``."""
+# The facts of a host with no driver (given, so that nothing is discovered).
+FACTS = dict(config_dir="/etc/asterisk", module_dir=None, chan_sip={}, pjsip={}, iax2={},
+             freepbx={"detected": False}, files=[])
 
-    ARGUMENT_SPEC = {}
+
+class Area(SimpleNamespace):
+    """An area whose run returns ``result`` or raises ``error``; its options are those the host
+    decides (run_host)."""
+
+    ARGUMENT_SPEC = dict(config_dir=dict(type="path"), drivers=dict(type="list"),
+                         freepbx=dict(type="bool"), freepbx_ami_user=dict(type="str"))
 
     def run(self, _module):
         if getattr(self, "error", None):
@@ -32,7 +39,8 @@ def test_a_fault_in_an_area_stops_the_run_and_keeps_what_ran_before(monkeypatch)
         ("manager", Area(error=KeyError("users"))),
         ("secrets", Area(result={"changed": False})),
     ))
-    module = SimpleNamespace(params=dict(sip={}, manager={}, secrets={}, preview=[]),
+    module = SimpleNamespace(params=dict(sip={}, manager={}, secrets={}, preview=[],
+                                         asterisk=FACTS, rotation_preview=None),
                              check_mode=False, no_log_values=set())
     result, failed = run_areas.run(module)
     assert failed

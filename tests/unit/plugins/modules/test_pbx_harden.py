@@ -11,6 +11,8 @@ while the result still says what the areas before it changed."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 SIP = ("[general]\nallowguest=yes\ncontext=public\n"
@@ -84,12 +86,23 @@ def _paths(value, old, new):
     return value
 
 
+def _facts(config_dir, freepbx=False):
+    """Facts of a host whose configuration is ``config_dir`` (every driver installed, FreePBX or
+    not), as asterisk_facts gives them, for a run that discovers nothing."""
+    installed = {"installed": True, "loaded": True}
+    return dict(config_dir=str(config_dir), module_dir=None, chan_sip=installed, pjsip=installed,
+                iax2=installed, freepbx={"detected": freepbx, "ami_user": None},
+                files=sorted(path.name for path in config_dir.iterdir()))
+
+
 @pytest.fixture
 def batch(tmp_path, run_play):
-    """``batch(config_dir, check=False, **options)``: one pbx_harden task; its result."""
+    """``batch(tree, check=False, **options)``: one pbx_harden task on ``tree`` (with the facts of
+    :func:`_facts` unless ``asterisk`` says otherwise; None: discover); its result."""
 
-    def run(config_dir, check=False, **options):
-        args = _areas(config_dir)
+    def run(tree, check=False, **options):
+        args = _areas(tree)
+        args["asterisk"] = _facts(tree)
         args.update(options)
         args = dict((key, value) for key, value in args.items() if value is not None)
         return run_play([{"name": "All areas", "pbxsec.hardening.pbx_harden": args}],
@@ -210,3 +223,166 @@ def test_the_new_pins_are_written_and_never_shown(tmp_path, batch):
     assert "97531864" not in repr(result) and "4242" not in repr(result)
     assert [pin["object"] for pin in result["secrets"]["weak_pins"]] == ["1234@default"]
     assert result["voicemail"]["weak_pins"] == []
+
+
+# --- the host: discovered in the same run, or given ------------------------------------------
+
+def _controller_is_a_pbx():
+    """Whether this machine has an Asterisk or FreePBX of its own, which a discovery would see."""
+    dirs = os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/usr/local/sbin"]
+    return any(os.access(os.path.join(d, "asterisk"), os.X_OK) for d in dirs if d) or any(
+        os.path.exists(path) for path in ("/etc/freepbx.conf", "/etc/amportal.conf",
+                                          "/var/lib/asterisk/bin/fwconsole"))
+
+
+bare_controller = pytest.mark.skipif(_controller_is_a_pbx(),
+                                     reason="needs a controller without Asterisk and FreePBX")
+
+
+def _host(tmp_path, *installed):
+    """A configuration whose asterisk.conf puts the modules directory beside it, with
+    ``installed`` (empty ``.so`` files) in it; returns the configuration directory."""
+    config_dir = _tree(tmp_path, "etc")
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    for name in installed:
+        (modules / (name + ".so")).write_bytes(b"")
+    (config_dir / "asterisk.conf").write_text("[directories]\nastmoddir => %s\nastrundir => %s\n"
+                                              % (modules, tmp_path / "run"))
+    return config_dir
+
+
+@bare_controller
+def test_the_host_is_discovered_in_the_same_run_and_decides_the_drivers(tmp_path, batch, run_play):
+    config_dir = _host(tmp_path, "chan_sip")
+    areas = _areas(config_dir)
+    for area in areas.values():
+        area.pop("config_dir", None)
+    del areas["sip"]["drivers"], areas["dialplan"]["channels"]
+    before = _files(config_dir)
+    result = batch(config_dir, asterisk=None, config_dir=str(config_dir), **areas)
+    assert not result.get("failed"), result["msg"]
+    discovered = run_play([{"name": "Facts", "pbxsec.hardening.asterisk_facts": {
+        "config_dir": str(config_dir)}}])[0][1]["ansible_facts"]["asterisk"]
+    assert result["ansible_facts"]["asterisk"] == discovered
+    assert discovered["chan_sip"]["installed"] and not discovered["pjsip"]["installed"]
+    # Only chan_sip is installed: sip.conf is hardened, pjsip.conf and iax.conf are left alone.
+    after = _files(config_dir)
+    assert after["sip.conf"] != before["sip.conf"]
+    assert after["pjsip.conf"] == before["pjsip.conf"] and after["iax.conf"] == before["iax.conf"]
+    assert result["sip"]["reload"] == ["chan_sip"]
+    assert result["dialplan"]["changed"] is False and "findings" in result["dialplan"]
+
+
+def test_given_facts_discover_nothing(tmp_path, batch):
+    result = batch(_tree(tmp_path, "asterisk"), check=True)
+    assert "ansible_facts" not in result
+
+
+def test_an_area_without_its_file_does_not_run(tmp_path, batch):
+    config_dir = _tree(tmp_path, "asterisk")
+    (config_dir / "extensions.conf").unlink()
+    (config_dir / "voicemail.conf").unlink()
+    result = batch(config_dir)
+    assert not result.get("failed"), result["msg"]
+    assert result["dialplan"] == dict(changed=False, skipped=True,
+                                      msg="no extensions.conf in %s" % config_dir)
+    assert result["voicemail"] == dict(changed=False, skipped=True,
+                                       msg="no voicemail.conf in %s" % config_dir)
+    assert result["sip"]["changed"] is True
+
+
+def test_on_freepbx_voicemail_is_previewed_and_its_pins_are_not_audited(tmp_path, batch):
+    config_dir = _tree(tmp_path, "asterisk")
+    result = batch(config_dir, asterisk=_facts(config_dir, freepbx=True), sip=None,
+                   dialplan=None, manager=None,
+                   secrets=dict(_areas(config_dir)["secrets"], pin_policy={"min_length": 6}))
+    assert not result.get("failed"), result["msg"]
+    assert result["voicemail"]["changed"] is False and result["voicemail"]["previewed"] is True
+    assert (config_dir / "voicemail.conf").read_text() == VOICEMAIL
+    assert result["secrets"]["weak_pins"] == []
+    plain_dir = _tree(tmp_path, "plain")
+    plain = batch(plain_dir, check=True, sip=None, dialplan=None, manager=None,
+                  secrets=dict(_areas(plain_dir)["secrets"], pin_policy={"min_length": 6}))
+    assert [pin["object"] for pin in plain["secrets"]["weak_pins"]] == ["1234@default"]
+
+
+def test_an_area_of_another_directory_runs_nothing(tmp_path, batch):
+    config_dir, other = _tree(tmp_path, "asterisk"), _tree(tmp_path, "other")
+    before = _files(config_dir)
+    result = batch(config_dir, asterisk=_facts(other))
+    assert result["failed"] and result["msg"].startswith("nothing was run: sip: config_dir ")
+    assert _files(config_dir) == before
+
+
+def test_facts_that_are_not_asterisk_facts_run_nothing(tmp_path, batch):
+    config_dir = _tree(tmp_path, "asterisk")
+    before = _files(config_dir)
+    result = batch(config_dir, asterisk={"config_dir": str(config_dir)})
+    assert result["failed"] and "not the facts of asterisk_facts" in result["msg"]
+    assert _files(config_dir) == before
+
+
+# --- the rotation's write, predicted in check mode --------------------------------------------
+
+WEAK_SIP = SIP.replace("secret=Never-Shown-Secret-1", "secret=abc123")
+
+
+def _weak_tree(tmp_path, name):
+    config_dir = _tree(tmp_path, name)
+    (config_dir / "sip.conf").write_text(WEAK_SIP)
+    return config_dir
+
+
+def _audit(config_dir):
+    """The credential audit of the chan_sip secrets and the PINs."""
+    return dict(_areas(config_dir)["secrets"], controls=["PBX-SEC-001"],
+                pin_policy={"min_length": 6})
+
+
+def test_check_mode_predicts_the_rotations_write_as_secrets_rotate_gives_it(
+        tmp_path, batch, run_play):
+    config_dir = _weak_tree(tmp_path, "asterisk")
+    before = _files(config_dir)
+    result = batch(config_dir, check=True, sip=None, dialplan=None, manager=None, voicemail=None,
+                   secrets=_audit(config_dir), rotation_preview={})
+    preview = result["secrets"]["rotation_preview"]
+    assert preview["config_dir"] == str(config_dir)
+    assert preview["credentials"] == [{"config": str(config_dir / "sip.conf"),
+                                       "section": "phone1", "section_type": None,
+                                       "option": "secret"}]
+    assert preview["pins"] == ["1234@default"]
+    rotate = {"config_dir": str(config_dir), "pin_policy": {"min_length": 6},
+              "credentials": [dict(preview["credentials"][0], value="Xq7Lm2Rt9Vw4Kp8Zs3Nb")],
+              "pins": {"1234@default": "73916058"}}
+    checked = run_play([{"name": "Rotate", "pbxsec.hardening.secrets_rotate": rotate}],
+                       check=True, diff=True)[0][1]
+    assert preview["result"]["changed"] is checked["changed"] is True
+    for key in ("files", "reload", "msg", "backup_files", "diff"):
+        assert preview["result"][key] == checked[key], key
+    assert _files(config_dir) == before
+    for value in ("abc123", "4242", "Xq7Lm2Rt9Vw4Kp8Zs3Nb", "73916058"):
+        assert value not in repr(result) and value not in repr(checked)
+
+
+def test_the_prediction_leaves_out_what_the_rotation_leaves(tmp_path, batch):
+    config_dir = _weak_tree(tmp_path, "asterisk")
+
+    def preview(**rotation):
+        result = batch(config_dir, check=True, sip=None, dialplan=None, manager=None,
+                       voicemail=None, secrets=_audit(config_dir), rotation_preview=rotation)
+        return result["secrets"].get("rotation_preview")
+
+    assert preview(pins=False)["pins"] == []
+    assert preview(object_waivers=["phone1"])["credentials"] == []
+    assert preview(objects=["1234@default"])["credentials"] == []
+    assert preview(objects=["phone1"])["pins"] == []
+    assert preview(object_waivers=["phone1"], pins=False) is None
+
+
+def test_a_real_run_predicts_no_rotation(tmp_path, batch):
+    config_dir = _weak_tree(tmp_path, "asterisk")
+    result = batch(config_dir, sip=None, dialplan=None, manager=None, voicemail=None,
+                   secrets=_audit(config_dir), rotation_preview={})
+    assert "rotation_preview" not in result["secrets"]
+    assert (config_dir / "sip.conf").read_text() == WEAK_SIP

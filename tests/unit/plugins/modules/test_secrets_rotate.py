@@ -169,3 +169,52 @@ def test_a_tree_asterisk_refuses_writes_nothing_and_names_file_and_line(astconf_
     assert result["failed"] is True
     assert result.get("error_path", "").endswith("iax.conf") and result["error_line"] == 2
     assert snapshot(root) == before
+
+
+# --- the prediction of pbx_harden (the action plugin) -----------------------------------------
+
+def _prediction(root, **changes):
+    """A prediction of the write of ``credentials()`` and ``PINS`` into ``root`` that the host
+    could never give (so that a result saying it came from the prediction)."""
+    return dict({"config_dir": str(root), "pins": list(PINS),
+                 "credentials": [dict((key, item.get(key)) for key in
+                                      ("config", "section", "section_type", "option"))
+                                 for item in reversed(credentials())],
+                 "result": {"changed": True, "files": ["predicted"], "diff": [], "reload": [],
+                            "backup_files": [], "msg": "the prediction"}}, **changes)
+
+
+def test_check_mode_answers_from_a_prediction_that_covers_the_write(astconf_tree, snapshot, run):
+    root = astconf_tree(FILES)
+    before = snapshot(root)
+    args = {"config_dir": str(root), "credentials": credentials(), "pins": PINS,
+            "preview": _prediction(root)}
+    result = run(args, check=True)
+    assert result["changed"] is True and result["msg"] == "the prediction"
+    assert result["files"] == ["predicted"]
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("changes", [
+    {"pins": ["1234@default"]},                                  # a PIN it did not foresee
+    {"credentials": []},                                         # credentials it did not foresee
+    {"config_dir": "/elsewhere"},                                # another directory
+])
+def test_a_prediction_that_does_not_cover_the_write_is_not_used(astconf_tree, run, changes):
+    root = astconf_tree(FILES)
+    args = {"config_dir": str(root), "credentials": credentials(), "pins": PINS,
+            "preview": _prediction(root, **changes)}
+    result = run(args, check=True)
+    assert result["changed"] is True and result["msg"] != "the prediction"
+    assert sorted(os.path.basename(path) for path in result["files"]) == sorted(
+        ["sip.conf", "sip_site.conf", "pjsip.conf", "iax.conf", "manager.conf",
+         "pjsip_wizard.conf", "voicemail.conf"])
+
+
+def test_a_real_run_never_answers_from_a_prediction(astconf_tree, run):
+    root = astconf_tree(FILES)
+    args = {"config_dir": str(root), "credentials": credentials(), "pins": PINS,
+            "preview": _prediction(root)}
+    result = run(args)
+    assert result["changed"] is True and result["msg"] != "the prediction"
+    assert effective(root, "iax.conf", "300", "secret") == NEW["iax300"]
