@@ -132,9 +132,9 @@ def _run_areas(module, facts, checked):
             return _failed(dict(msg="%s: %s" % (type(exc).__name__, exc),
                                 exception=traceback.format_exc()), area, results, diffs), True
         diffs.extend(result.pop("diff", []))
-        if area == "secrets" and module.check_mode and module.params["rotation_preview"]:
-            rotation = run_secrets_preview.preview(module, params["config_dir"], result,
-                                                   module.params["rotation_preview"])
+        if area == "secrets" and module.check_mode and module.params["rotation_preview"] \
+                and run_host.rotates(facts):
+            rotation = _rotation_preview(module, params["config_dir"], result)
             if rotation:
                 result["rotation_preview"] = rotation
         if preview:
@@ -143,6 +143,17 @@ def _run_areas(module, facts, checked):
     changed = [area for area in results if results[area]["changed"]]
     return dict(results, changed=bool(changed), diff=diffs,
                 msg="changed: %s" % ", ".join(changed) if changed else "unchanged"), False
+
+
+def _rotation_preview(module, config_dir, audit):
+    """run_secrets_preview's prediction, or None when it cannot be made: a fault of its code
+    must not fail the areas' run; the rotation's own task then runs on the host, and fails there
+    if it must."""
+    try:
+        return run_secrets_preview.preview(module, config_dir, audit,
+                                           module.params["rotation_preview"])
+    except Exception:  # pylint: disable=broad-exception-caught
+        return None
 
 
 def _failed(failure, area, results, diffs):

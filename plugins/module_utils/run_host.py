@@ -21,20 +21,30 @@ DRIVERS = (("chan_sip", "chan_sip", "sip"), ("pjsip", "pjsip", "pjsip"), ("iax2"
 AREA_FILES = {"dialplan": "extensions.conf", "voicemail": "voicemail.conf"}
 
 
+# The type each of FACT_KEYS has in asterisk_facts' facts (module_dir may also be None).
+FACT_TYPES = {"config_dir": str, "module_dir": str, "chan_sip": dict, "pjsip": dict,
+              "iax2": dict, "freepbx": dict, "files": list}
+
+
 def facts_problem(facts):
-    """Why ``facts`` are not the facts of asterisk_facts (a missing key), or None."""
+    """Why ``facts`` are not the facts of asterisk_facts (a missing key, or a value of another
+    type), or None."""
     missing = [key for key in FACT_KEYS if key not in facts]
     if missing:
         return "asterisk: not the facts of asterisk_facts (%s missing)" % ", ".join(missing)
+    wrong = [key for key in FACT_KEYS if not isinstance(facts[key], FACT_TYPES[key])
+             and not (key == "module_dir" and facts[key] is None)]
+    if wrong:
+        return "asterisk: not the facts of asterisk_facts (%s of another type)" % ", ".join(wrong)
     return None
 
 
 def _installed(facts, key):
-    return bool((facts[key] or {}).get("installed"))
+    return bool(facts[key].get("installed"))
 
 
 def _freepbx(facts):
-    return bool((facts["freepbx"] or {}).get("detected"))
+    return bool(facts["freepbx"].get("detected"))
 
 
 def derived_options(area, facts):
@@ -52,7 +62,7 @@ def derived_options(area, facts):
         return dict(config_dir=facts["config_dir"], freepbx=freepbx,
                     channels=[channel for key, _name, channel in DRIVERS if _installed(facts, key)])
     if area == "manager":
-        ami_user = (facts["freepbx"] or {}).get("ami_user") if freepbx else None
+        ami_user = facts["freepbx"].get("ami_user") if freepbx else None
         return dict(config_dir=facts["config_dir"], freepbx=freepbx, freepbx_ami_user=ami_user or "")
     return dict(config_dir=facts["config_dir"])
 
@@ -83,6 +93,12 @@ def skip_reason(area, facts):
     if name and name not in facts["files"]:
         return "no %s in %s" % (name, facts["config_dir"])
     return None
+
+
+def rotates(facts):
+    """Whether the secrets role rotates credentials on this host: not on FreePBX, whose database
+    and generated files hold them (it writes them again; the GUI changes them)."""
+    return not _freepbx(facts)
 
 
 def previewed(area, facts):

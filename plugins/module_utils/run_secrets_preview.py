@@ -22,7 +22,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.run_facade import
     AreaModule,
 )
 
-# Which weak credentials the rotation replaces, as the secrets role chooses them.
+# Which weak credentials the rotation replaces, as the secrets role chooses them (nothing on
+# FreePBX, where pbx_harden asks for no prediction).
 ARGUMENT_SPEC = dict(
     objects=dict(type="list", elements="str", default=[]),
     object_waivers=dict(type="list", elements="str", default=[]),

@@ -89,7 +89,8 @@ options:
         secrets area's result as C(rotation_preview). M(pbxsec.hardening.secrets_rotate) returns
         that prediction in check mode instead of running on the host, when it is given it (its
         O(pbxsec.hardening.secrets_rotate#module:preview)) and it covers the same credentials.
-      - Ignored outside check mode and without O(secrets).
+      - Ignored outside check mode, without O(secrets), and on FreePBX (where the secrets role
+        rotates nothing).
     type: dict
     suboptions:
       objects:
@@ -176,7 +177,7 @@ changed:
   type: bool
 ansible_facts:
   description: The facts the module discovered, when O(asterisk) was not given.
-  returned: when O(asterisk) is not given
+  returned: when O(asterisk) is not given and the options of the areas were taken
   type: dict
   contains:
     asterisk:
@@ -195,7 +196,7 @@ dialplan:
   description:
     - The result of M(pbxsec.hardening.dialplan_harden), without its C(diff); without
       C(extensions.conf), C(skipped=true) and C(msg) saying so.
-  returned: when O(dialplan) is given and the area ran
+  returned: when O(dialplan) is given and no area before it failed
   type: dict
 manager:
   description: The result of M(pbxsec.hardening.manager_harden), without its C(diff).
@@ -214,7 +215,7 @@ voicemail:
     - The result of M(pbxsec.hardening.asterisk_voicemail), without its C(diff); in O(preview),
       C(changed=false) and C(previewed), what its C(changed) would have been; without
       C(voicemail.conf), C(skipped=true) and C(msg) saying so.
-  returned: when O(voicemail) is given and the area ran
+  returned: when O(voicemail) is given and no area before it failed
   type: dict
 area_failed:
   description:

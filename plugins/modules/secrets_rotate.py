@@ -81,7 +81,8 @@ options:
         (C(rotation_preview) of its secrets area's result, see
         O(pbxsec.hardening.pbx_harden#module:rotation_preview)). When it was made for the same
         O(config_dir), credentials (C(config), C(section), C(section_type), C(option)) and PIN
-        mailboxes, the task returns it without running on the host.
+        mailboxes, and the task has O(strict), no O(backup) and PINs that O(pin_policy) accepts
+        (as the prediction assumed), the task returns its result without running on the host.
       - The action plugin takes it on the controller; outside check mode, or when it does not
         cover the task, the module runs as without it.
     type: dict

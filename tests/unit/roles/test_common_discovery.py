@@ -72,3 +72,22 @@ def test_the_facts_of_module_pbx_harden_s_discovery_are_reused(astconf_tree, run
     results = run_play([harden, dict(COMMON, vars={"pbx_config_dir": str(other)})],
                        play_vars={"pbx_config_dir": str(config_dir)})
     assert discoveries(results) == [True]
+
+
+def test_the_one_calls_facts_are_not_reused_once_another_directorys_replaced_them(
+        astconf_tree, tmp_path, run_play):
+    """harden.yml's call discovered D1, a later role discovered D2: back on D1, the facts of the
+    play are D2's, so the role discovers D1 again."""
+    first = astconf_tree({"a/asterisk.conf": "[directories]\n"}) / "a"
+    second = tmp_path / "b"
+    second.mkdir()
+    (second / "asterisk.conf").write_text("[directories]\n")
+    results = run_play([
+        {"name": "One call", "pbxsec.hardening.pbx_harden": {"config_dir": str(first)},
+         "register": "__pbx_harden"},
+        dict(COMMON, vars={"pbx_config_dir": str(second)}),
+        dict(COMMON, vars={"pbx_config_dir": str(first)}),
+        {"name": "Directory", "ansible.builtin.debug": {"var": "ansible_facts.asterisk.config_dir"}},
+    ], play_vars={"pbx_config_dir": str(first)})
+    assert discoveries(results) == [True, True]
+    assert results[-1][1]["ansible_facts.asterisk.config_dir"] == str(first)

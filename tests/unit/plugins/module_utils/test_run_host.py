@@ -84,6 +84,14 @@ def test_an_area_of_another_directory_is_refused():
 
 def test_facts_that_are_not_asterisk_facts_own_are_named():
     assert run_host.facts_problem(facts()) is None
+    assert run_host.facts_problem(dict(facts(), module_dir=None)) is None
     assert run_host.facts_problem({"config_dir": "/etc/asterisk", "files": []}) == (
         "asterisk: not the facts of asterisk_facts "
         "(module_dir, chan_sip, pjsip, iax2, freepbx missing)")
+    assert run_host.facts_problem(dict(facts(), files=None, freepbx="yes", config_dir=None)) == (
+        "asterisk: not the facts of asterisk_facts (config_dir, freepbx, files of another type)")
+
+
+def test_nothing_is_rotated_on_freepbx():
+    assert run_host.rotates(facts())
+    assert not run_host.rotates(facts(freepbx=True))

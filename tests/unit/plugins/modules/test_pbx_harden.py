@@ -380,6 +380,15 @@ def test_the_prediction_leaves_out_what_the_rotation_leaves(tmp_path, batch):
     assert preview(object_waivers=["phone1"], pins=False) is None
 
 
+def test_freepbx_gets_no_prediction(tmp_path, batch):
+    config_dir = _weak_tree(tmp_path, "asterisk")
+    result = batch(config_dir, check=True, asterisk=_facts(config_dir, freepbx=True), sip=None,
+                   dialplan=None, manager=None, voicemail=None, secrets=_audit(config_dir),
+                   rotation_preview={})
+    assert [finding["object"] for finding in result["secrets"]["findings"]] == ["phone1"]
+    assert "rotation_preview" not in result["secrets"]
+
+
 def test_a_real_run_predicts_no_rotation(tmp_path, batch):
     config_dir = _weak_tree(tmp_path, "asterisk")
     result = batch(config_dir, sip=None, dialplan=None, manager=None, voicemail=None,

@@ -195,20 +195,36 @@ def test_check_mode_answers_from_a_prediction_that_covers_the_write(astconf_tree
     assert snapshot(root) == before
 
 
-@pytest.mark.parametrize("changes", [
-    {"pins": ["1234@default"]},                                  # a PIN it did not foresee
-    {"credentials": []},                                         # credentials it did not foresee
-    {"config_dir": "/elsewhere"},                                # another directory
+@pytest.mark.parametrize("changes, options", [
+    ({"pins": ["1234@default"]}, {}),                            # a PIN it did not foresee
+    ({"credentials": []}, {}),                                   # credentials it did not foresee
+    ({"config_dir": "/elsewhere"}, {}),                          # another directory
+    ({}, {"strict": False}),                                     # options it did not assume
+    ({}, {"backup": True}),
+    ({"result": "changed"}, {}),                                 # no result to answer with
 ])
-def test_a_prediction_that_does_not_cover_the_write_is_not_used(astconf_tree, run, changes):
+def test_a_prediction_that_does_not_cover_the_write_is_not_used(
+        astconf_tree, run, changes, options):
     root = astconf_tree(FILES)
-    args = {"config_dir": str(root), "credentials": credentials(), "pins": PINS,
-            "preview": _prediction(root, **changes)}
+    args = dict({"config_dir": str(root), "credentials": credentials(), "pins": PINS,
+                 "preview": _prediction(root, **changes)}, **options)
     result = run(args, check=True)
     assert result["changed"] is True and result["msg"] != "the prediction"
     assert sorted(os.path.basename(path) for path in result["files"]) == sorted(
         ["sip.conf", "sip_site.conf", "pjsip.conf", "iax.conf", "manager.conf",
          "pjsip_wizard.conf", "voicemail.conf"])
+
+
+def test_a_pin_the_module_would_refuse_is_refused_as_without_a_prediction(
+        astconf_tree, snapshot, run):
+    root = astconf_tree(FILES)
+    before = snapshot(root)
+    pins = dict(PINS, **{"1235": "123456"})                     # sequential
+    args = {"config_dir": str(root), "credentials": credentials(), "pins": pins,
+            "preview": _prediction(root)}
+    result = run(args, check=True)
+    assert result["failed"] and "1235" in result["msg"] and "123456" not in repr(result)
+    assert snapshot(root) == before
 
 
 def test_a_real_run_never_answers_from_a_prediction(astconf_tree, run):
