@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import EDIT_OPTIONS
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     PIN_POLICY_OPTIONS,
     new_pins,
@@ -28,8 +29,7 @@ RESULT_KEYS = ("changed", "files", "diff", "backup_files", "reload", "msg")
 ASSUMED_SPEC = dict(
     pins=dict(type="dict", default={}, no_log=True),
     pin_policy=dict(type="dict", default={}, options=PIN_POLICY_OPTIONS),
-    backup=dict(type="bool", default=False),
-    strict=dict(type="bool", default=True),
+    **EDIT_OPTIONS,
 )
 
 

@@ -54,7 +54,7 @@ import stat
 import time
 
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable, shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     file_kind,
 )
@@ -66,6 +66,22 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.descriptor_walk i
 )
 
 MAX_WARNINGS = 50
+
+
+# The options of every module that edits a tree (doc fragment config_tree.edit): a backup of each
+# file it replaces (apply_plans), and whether it refuses a tree Asterisk would log errors for
+# (refuse_errors).
+EDIT_OPTIONS = dict(
+    backup=dict(type="bool", default=False),
+    strict=dict(type="bool", default=True),
+)
+
+
+def fail_on_config_error(module, exc):
+    """Fail ``module`` (nothing written) on ``exc``, an AsteriskConfigError: a tree Asterisk
+    would refuse, named by its message, file and line, every byte of them shown printable."""
+    module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
+                                      error_line=exc.line)))
 
 
 def refuse_errors(module, cfg, strict):

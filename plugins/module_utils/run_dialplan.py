@@ -13,17 +13,18 @@ import functools
 import os
 
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import (
-    printable,
-    shown,
-)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import shown
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_dialplan import (
     read_config,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plans,
+    EDIT_OPTIONS,
+    fail_on_config_error,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_dialplan import (
     CONTROL,
     DROPIN,
@@ -44,8 +45,7 @@ ARGUMENT_SPEC = dict(
     fix_guest_context=dict(type="bool", default=False),
     guest_context=dict(type="str", default="pbx-guest-reject"),
     freepbx=dict(type="bool", default=False),
-    backup=dict(type="bool", default=False),
-    strict=dict(type="bool", default=True),
+    **EDIT_OPTIONS,
 )
 
 
@@ -64,8 +64,7 @@ def _plan(module, fixing):
     except FixRefused as exc:
         module.fail_json(msg=to_native(exc))
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     return audit, fix
 
 

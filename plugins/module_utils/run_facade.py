@@ -19,9 +19,9 @@ class AreaFailed(Exception):
 
 
 class AreaModule:
-    """What an area's run uses of AnsibleModule, for one area: its own options and check mode;
-    fail_json raises AreaFailed; the rest (warn, no_log_values, selinux, run_command...) is the
-    real module's."""
+    """What a run (an area, the discovery, the prediction) uses of AnsibleModule: its own options
+    and check mode; fail_json raises AreaFailed; the rest (warn, no_log_values, selinux,
+    run_command...) is the real module's."""
 
     def __init__(self, module, params, check_mode):
         self._module = module

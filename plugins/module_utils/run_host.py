@@ -13,26 +13,23 @@ from __future__ import annotations
 
 import os
 
-# The facts read here: a dict given as facts must hold them all (see facts_problem).
-FACT_KEYS = ("config_dir", "module_dir", "chan_sip", "pjsip", "iax2", "freepbx", "files")
+# The facts read here, and the type each has in asterisk_facts' facts (module_dir may also be
+# None): a dict given as facts must hold them all (see facts_problem).
+FACT_TYPES = {"config_dir": str, "module_dir": str, "chan_sip": dict, "pjsip": dict,
+              "iax2": dict, "freepbx": dict, "files": list}
 # Per installed driver, its name in sip_harden's drivers and in dialplan_harden's channels.
 DRIVERS = (("chan_sip", "chan_sip", "sip"), ("pjsip", "pjsip", "pjsip"), ("iax2", "iax2", "iax2"))
 # The file an area reads; without it in the configuration directory the area has nothing to do.
 AREA_FILES = {"dialplan": "extensions.conf", "voicemail": "voicemail.conf"}
 
 
-# The type each of FACT_KEYS has in asterisk_facts' facts (module_dir may also be None).
-FACT_TYPES = {"config_dir": str, "module_dir": str, "chan_sip": dict, "pjsip": dict,
-              "iax2": dict, "freepbx": dict, "files": list}
-
-
 def facts_problem(facts):
     """Why ``facts`` are not the facts of asterisk_facts (a missing key, or a value of another
     type), or None."""
-    missing = [key for key in FACT_KEYS if key not in facts]
+    missing = [key for key in FACT_TYPES if key not in facts]
     if missing:
         return "asterisk: not the facts of asterisk_facts (%s missing)" % ", ".join(missing)
-    wrong = [key for key in FACT_KEYS if not isinstance(facts[key], FACT_TYPES[key])
+    wrong = [key for key, kind in FACT_TYPES.items() if not isinstance(facts[key], kind)
              and not (key == "module_dir" and facts[key] is None)]
     if wrong:
         return "asterisk: not the facts of asterisk_facts (%s of another type)" % ", ".join(wrong)
@@ -48,23 +45,22 @@ def _freepbx(facts):
 
 
 def derived_options(area, facts):
-    """The options of ``area`` that follow from the host; the options given to the area win."""
+    """The options of ``area`` that follow from the host (every area's ``config_dir``); the
+    options given to the area win."""
+    options = dict(config_dir=facts["config_dir"])
     freepbx = _freepbx(facts)
-    if area == "voicemail":
-        return dict(config_dir=facts["config_dir"])
     if area == "sip":
-        options = dict(config_dir=facts["config_dir"], freepbx=freepbx,
-                       drivers=[name for key, name, _channel in DRIVERS if _installed(facts, key)])
+        options.update(freepbx=freepbx, drivers=[name for key, name, _channel in DRIVERS
+                                                 if _installed(facts, key)])
         if facts["module_dir"]:
             options["module_dir"] = facts["module_dir"]
-        return options
-    if area == "dialplan":
-        return dict(config_dir=facts["config_dir"], freepbx=freepbx,
-                    channels=[channel for key, _name, channel in DRIVERS if _installed(facts, key)])
-    if area == "manager":
+    elif area == "dialplan":
+        options.update(freepbx=freepbx, channels=[channel for key, _name, channel in DRIVERS
+                                                  if _installed(facts, key)])
+    elif area == "manager":
         ami_user = facts["freepbx"].get("ami_user") if freepbx else None
-        return dict(config_dir=facts["config_dir"], freepbx=freepbx, freepbx_ami_user=ami_user or "")
-    return dict(config_dir=facts["config_dir"])
+        options.update(freepbx=freepbx, freepbx_ami_user=ami_user or "")
+    return options
 
 
 def host_options(area, facts, given):

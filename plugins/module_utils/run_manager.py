@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import os
 
-from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor import plan_options
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plans,
+    EDIT_OPTIONS,
+    fail_on_config_error,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.compliance_acl import (
     network_problems,
@@ -54,8 +56,7 @@ ARGUMENT_SPEC = dict(
     freepbx_ami_user=dict(type="str", default=""),
     keys_dir=dict(type="path", default="/var/lib/asterisk/keys"),
     group=dict(type="str", default="asterisk"),
-    backup=dict(type="bool", default=False),
-    strict=dict(type="bool", default=True),
+    **EDIT_OPTIONS,
 )
 
 
@@ -149,8 +150,7 @@ def run(module):
     try:
         plans, findings, summary = _plans(module, layout)
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     # PBX-FS-001 first: a tree it cannot walk or change (or an unknown group) then stops the
     # module before an AMI or HTTP change is written that the failed task would not reload.
     # Files written after keep the modes they replace; new ones take their tree's root file's.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 
-from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import refuse_errors
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    fail_on_config_error,
+    refuse_errors,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     PIN_POLICY_OPTIONS,
@@ -61,8 +63,7 @@ def _weak_pins(module, config_dir, policy):
     try:
         cfg = load_config(path, config_dir)
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     refuse_errors(module, cfg, True)
     return weak_pins(cfg, policy)
 

@@ -9,12 +9,15 @@ once, after every tree is planned."""
 
 from __future__ import annotations
 
-from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plans,
+    EDIT_OPTIONS,
+    fail_on_config_error,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
     PIN_POLICY_OPTIONS,
     new_pins,
@@ -37,8 +40,7 @@ ARGUMENT_SPEC = dict(
     credentials=dict(type="list", elements="dict", default=[], options=CREDENTIAL_OPTIONS),
     pins=dict(type="dict", default={}, no_log=True),
     pin_policy=dict(type="dict", default={}, options=PIN_POLICY_OPTIONS),
-    backup=dict(type="bool", default=False),
-    strict=dict(type="bool", default=True),
+    **EDIT_OPTIONS,
 )
 
 
@@ -66,8 +68,7 @@ def write(module, credentials, pins):
     try:
         rotation = plan_rotation(module.params["config_dir"], credentials, pins)
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     diffs, backups, _execs = apply_plans(module, rotation.trees, ".secrets_rotate.",
                                          tuple(rotation.options))
     files = [change.path for _cfg, plan in rotation.trees for change in plan.changes]

@@ -9,11 +9,14 @@ plans every installed driver's files (:mod:`harden_sip_run`) and writes each cha
 from __future__ import annotations
 
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plans
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plans,
+    EDIT_OPTIONS,
+    fail_on_config_error,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.harden_sip_common import (
     HardenError,
 )
@@ -38,8 +41,7 @@ ARGUMENT_SPEC = dict(
     useragent=dict(type="str", required=True),
     allowsubscribe_general=dict(type="bool", default=True),
     noload_anonymous_identifier=dict(type="bool", default=True),
-    backup=dict(type="bool", default=False),
-    strict=dict(type="bool", default=True),
+    **EDIT_OPTIONS,
 )
 
 
@@ -50,8 +52,7 @@ def run(module):
     except HardenError as exc:
         module.fail_json(msg=to_native(exc))
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     diffs, backups, _execs = apply_plans(module, host.trees, ".sip_harden.")
     files = [change.path for _cfg, plan in host.trees for change in plan.changes]
     return dict(

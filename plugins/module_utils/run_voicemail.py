@@ -8,8 +8,6 @@ plan of voicemail.conf (:mod:`astconf_voicemail`), written once, PINs never show
 
 from __future__ import annotations
 
-from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     is_credential,
 )
@@ -18,6 +16,8 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors im
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
     diff_entry,
+    EDIT_OPTIONS,
+    fail_on_config_error,
     refuse_errors,
     refuse_outside,
     warn_about_tree,
@@ -45,8 +45,7 @@ ARGUMENT_SPEC = dict(
     mailbox_options_add=dict(type="bool", default=False),
     pins=dict(type="dict", default={}, no_log=True),
     pin_policy=dict(type="dict", default={}, options=PIN_POLICY_OPTIONS),
-    backup=dict(type="bool", default=False),
-    strict=dict(type="bool", default=True),
+    **EDIT_OPTIONS,
 )
 
 
@@ -103,8 +102,7 @@ def run(module):
     try:
         cfg = load_config(params["path"], params["config_dir"])
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     refuse_errors(module, cfg, params["strict"])
     try:
         plan = plan_voicemail(cfg, general=general, general_min=general_min,
@@ -113,8 +111,7 @@ def run(module):
                               mailbox_options=mailbox_options,
                               add_missing=params["mailbox_options_add"], pins=pins)
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
 
     refuse_outside(module, plan.changes)
     exec_directives = warn_about_tree(module, cfg)

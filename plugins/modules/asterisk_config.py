@@ -247,7 +247,6 @@ msg:
 """
 
 from ansible.module_utils.basic import AnsibleModule, _load_params
-from ansible.module_utils.common.text.converters import to_native
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
@@ -262,7 +261,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plan
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plan,
+    EDIT_OPTIONS,
+    fail_on_config_error,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 
 
@@ -297,11 +300,10 @@ def argument_spec(secret=False):
         value=dict(type="str", no_log=secret),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         multiple=dict(type="bool", default=False),
-        backup=dict(type="bool", default=False),
         writable=dict(type="list", elements="str"),
         override_file=dict(type="path"),
-        strict=dict(type="bool", default=True),
         secret=dict(type="bool", default=False, no_log=False),
+        **EDIT_OPTIONS,
     )
 
 
@@ -337,8 +339,7 @@ def main():
                                override_file=params["override_file"],
                                section_type=params["section_type"], secret=secret)
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     extra = (option,) if secret and option is not None else ()
     diffs, backup_files, exec_directives = apply_plan(module, cfg, plan, ".asterisk_config.",
                                                       extra)

@@ -180,7 +180,6 @@ exec_directives:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     credential_options,
@@ -189,6 +188,9 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentia
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
+)
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    fail_on_config_error,
 )
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_mailboxes import (
@@ -245,8 +247,7 @@ def main():
     try:
         cfg = load_config(params["path"], params["config_dir"])
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
 
     kind = file_kind(cfg.root_path)
     masked = credential_options(kind, params["mask"])

@@ -171,7 +171,6 @@ msg:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_bytes import printable
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_credentials import (
     file_kind,
@@ -184,7 +183,11 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_editor im
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_errors import (
     AsteriskConfigError,
 )
-from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import apply_plan
+from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_files import (
+    apply_plan,
+    EDIT_OPTIONS,
+    fail_on_config_error,
+)
 from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_loader import load_config
 
 SETTING_SPEC = dict(
@@ -223,8 +226,7 @@ def main():
             settings=dict(type="list", elements="dict", required=True, options=SETTING_SPEC),
             writable=dict(type="list", elements="str"),
             override_file=dict(type="path"),
-            backup=dict(type="bool", default=False),
-            strict=dict(type="bool", default=True),
+            **EDIT_OPTIONS,
         ),
         supports_check_mode=True,
     )
@@ -236,8 +238,7 @@ def main():
         plan, done = plan_options(cfg, settings, writable=params["writable"],
                                   override_file=params["override_file"])
     except AsteriskConfigError as exc:
-        module.fail_json(**printable(dict(msg=to_native(exc), error_path=exc.path,
-                                          error_line=exc.line)))
+        fail_on_config_error(module, exc)
     diffs, backup_files, exec_directives = apply_plan(module, cfg, plan, ".asterisk_settings.")
 
     module.exit_json(**printable(dict(

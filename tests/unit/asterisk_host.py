@@ -8,6 +8,27 @@ facts ``asterisk_facts`` would give an Asterisk host (running, FreePBX or not, .
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
+# Where a FreePBX leaves evidence on its host (what asterisk_facts looks for).
+FREEPBX_HOST_PATHS = ("/etc/freepbx.conf", "/etc/amportal.conf", "/usr/sbin/fwconsole",
+                      "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
+
+
+def controller_is_a_pbx():
+    """Whether the machine running the tests has an Asterisk binary or FreePBX of its own, which
+    a discovery of localhost would see."""
+    dirs = os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/usr/local/sbin"]
+    return any(os.access(os.path.join(d, "asterisk"), os.X_OK) for d in dirs if d) or any(
+        os.path.exists(path) for path in FREEPBX_HOST_PATHS)
+
+
+# For the tests that discover localhost: they need a controller that is no PBX.
+bare_controller = pytest.mark.skipif(controller_is_a_pbx(),
+                                     reason="needs a controller without Asterisk and FreePBX")
+
 
 # What asterisk_facts says of a host with no driver installed, FreePBX not detected and no file:
 # the facts a test's own facts complete (module pbx_harden refuses facts without these keys).

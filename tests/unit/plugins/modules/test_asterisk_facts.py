@@ -24,14 +24,13 @@ from ansible_collections.pbxsec.hardening.plugins.module_utils.astconf_modules i
     parse_version,
     running_modules,
 )
+from asterisk_host import bare_controller
 
 MODULE = "pbxsec.hardening.asterisk_facts"
 
 WATCHED = ("chan_sip", "chan_pjsip", "res_pjsip", "res_pjsip_endpoint_identifier_anonymous",
            "chan_iax2", "app_voicemail", "res_ari", "res_http_websocket")
 INSTALLED = ("chan_sip", "res_pjsip", "chan_pjsip")
-FREEPBX_HOST_PATHS = ("/etc/freepbx.conf", "/etc/amportal.conf", "/usr/sbin/fwconsole",
-                      "/var/lib/asterisk/bin/fwconsole", "/usr/local/sbin/fwconsole")
 
 
 @pytest.fixture
@@ -57,20 +56,11 @@ def facts(run):
     return asterisk_facts
 
 
-def host_has_asterisk():
-    dirs = os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/usr/local/sbin"]
-    return any(os.access(os.path.join(d, "asterisk"), os.X_OK) for d in dirs if d)
-
-
 def compiled_in_module_dir():
     """What the module falls back to when asterisk.conf names no astmoddir."""
     candidates = sorted(glob.glob("/usr/lib/*/asterisk/modules"))
     candidates += ["/usr/lib/asterisk/modules", "/usr/lib64/asterisk/modules"]
     return next((path for path in candidates if os.path.isdir(path)), "/usr/lib/asterisk/modules")
-
-
-def host_freepbx_evidence():
-    return [path for path in FREEPBX_HOST_PATHS if os.path.exists(path)]
 
 
 def no_freepbx():
@@ -79,8 +69,7 @@ def no_freepbx():
             "layout": {}}
 
 
-pytestmark = pytest.mark.skipif(host_has_asterisk() or bool(host_freepbx_evidence()),
-                                reason="needs a controller without Asterisk and FreePBX")
+pytestmark = bare_controller
 
 
 @pytest.fixture

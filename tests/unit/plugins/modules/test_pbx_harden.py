@@ -11,9 +11,8 @@ while the result still says what the areas before it changed."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from asterisk_host import bare_controller
 
 SIP = ("[general]\nallowguest=yes\ncontext=public\n"
        "[phone1]\ntype=friend\nhost=dynamic\nsecret=Never-Shown-Secret-1\ncontext=from-internal\n")
@@ -226,18 +225,6 @@ def test_the_new_pins_are_written_and_never_shown(tmp_path, batch):
 
 
 # --- the host: discovered in the same run, or given ------------------------------------------
-
-def _controller_is_a_pbx():
-    """Whether this machine has an Asterisk or FreePBX of its own, which a discovery would see."""
-    dirs = os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/usr/local/sbin"]
-    return any(os.access(os.path.join(d, "asterisk"), os.X_OK) for d in dirs if d) or any(
-        os.path.exists(path) for path in ("/etc/freepbx.conf", "/etc/amportal.conf",
-                                          "/var/lib/asterisk/bin/fwconsole"))
-
-
-bare_controller = pytest.mark.skipif(_controller_is_a_pbx(),
-                                     reason="needs a controller without Asterisk and FreePBX")
-
 
 def _host(tmp_path, *installed):
     """A configuration whose asterisk.conf puts the modules directory beside it, with
